@@ -1,0 +1,87 @@
+#include "adapters/ghl/auth/token_source.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace ghl::auth {
+
+absl::StatusOr<std::string> StaticTokenSource::GetToken(absl::string_view location_id) {
+  auto it = tokens_.find(std::string(location_id));
+  if (it == tokens_.end()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "location ", location_id, " is not connected to this gateway (no credential)"));
+  }
+  return it->second;
+}
+
+std::vector<std::string> StaticTokenSource::Locations() const {
+  std::vector<std::string> out;
+  for (const auto& [loc, token] : tokens_) out.push_back(loc);
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> LoadTokensFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read tokens file ", path));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string text = buf.str();
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError()) {
+    // The parse error names an offset, never the content around it.
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tokens file ", path, ": invalid JSON at offset ", doc.GetErrorOffset(), ": ",
+        rapidjson::GetParseError_En(doc.GetParseError())));
+  }
+  if (!doc.IsArray()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tokens file ", path, ": expected a JSON array of {locationId, token}"));
+  }
+  std::map<std::string, std::string> out;
+  int index = 0;
+  for (const auto& entry : doc.GetArray()) {
+    const std::string where = absl::StrCat("tokens file ", path, ": entry #", index++);
+    if (!entry.IsObject()) return absl::InvalidArgumentError(where + " is not an object");
+    auto loc = entry.FindMember("locationId");
+    auto tok = entry.FindMember("token");
+    if (loc == entry.MemberEnd() || !loc->value.IsString() || loc->value.GetStringLength() == 0) {
+      return absl::InvalidArgumentError(where + " has no locationId");
+    }
+    if (tok == entry.MemberEnd() || !tok->value.IsString() || tok->value.GetStringLength() == 0) {
+      return absl::InvalidArgumentError(where + " has no token");
+    }
+    std::string location(loc->value.GetString(), loc->value.GetStringLength());
+    if (out.count(location)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, " repeats location ", location));
+    }
+    out.emplace(std::move(location), std::string(tok->value.GetString(), tok->value.GetStringLength()));
+  }
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ParseTokensEnv(absl::string_view text) {
+  std::map<std::string, std::string> out;
+  int index = 0;
+  for (absl::string_view entry : absl::StrSplit(text, absl::ByAnyChar(";\n"), absl::SkipWhitespace())) {
+    ++index;
+    entry = absl::StripAsciiWhitespace(entry);
+    auto eq = entry.find('=');
+    if (eq == absl::string_view::npos || eq == 0 || eq + 1 == entry.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "GHL_LOCATION_TOKENS entry #", index, " is not LOCATION=TOKEN"));
+    }
+    out[std::string(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
+  }
+  return out;
+}
+
+}  // namespace ghl::auth

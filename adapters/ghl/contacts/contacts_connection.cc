@@ -1,0 +1,119 @@
+#include "adapters/ghl/contacts/contacts_connection.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace ghl::contacts {
+namespace {
+
+using ::ghl::contacts::v1::Contact;
+
+ExponentialBackoff MakeBackoff(const ConnectionOptions& o) {
+  return ExponentialBackoff(o.initial_backoff, o.max_backoff, o.backoff_multiplier, o.jitter);
+}
+
+template <typename T>
+absl::StatusOr<T> RunRetry(const ConnectionOptions& o, Idempotency idempotency,
+                           const std::function<absl::StatusOr<T>()>& attempt,
+                           const CancelFn& cancelled) {
+  return RetryLoop<T>(o.retry, MakeBackoff(o), idempotency, *o.clock, attempt, cancelled);
+}
+
+}  // namespace
+
+ContactsConnection::ContactsConnection(std::shared_ptr<ContactsStub> stub, ConnectionOptions options)
+    : stub_(std::move(stub)), options_(std::move(options)) {
+  if (options_.clock == nullptr) options_.clock = &DefaultClock();
+  if (!options_.jitter) options_.jitter = DefaultJitterSource();
+}
+
+template <typename T>
+absl::StatusOr<T> ContactsConnection::Retry(Idempotency idempotency,
+                                            const std::function<absl::StatusOr<T>()>& attempt,
+                                            const CancelFn& cancelled) {
+  return RunRetry<T>(options_, idempotency, attempt, cancelled);
+}
+
+absl::StatusOr<Contact> ContactsConnection::GetContact(const std::string& location_id,
+                                                       const std::string& contact_id,
+                                                       const CancelFn& cancelled) {
+  CallOptions call{options_.call_timeout};
+  return Retry<Contact>(
+      Idempotency::kIdempotent,
+      [&] { return stub_->GetContact(call, location_id, contact_id); }, cancelled);
+}
+
+absl::StatusOr<Contact> ContactsConnection::CreateContact(const std::string& location_id,
+                                                          const Contact& contact) {
+  CallOptions call{options_.call_timeout};
+  return Retry<Contact>(
+      Idempotency::kNonIdempotent,
+      [&] { return stub_->CreateContact(call, location_id, contact); }, nullptr);
+}
+
+absl::StatusOr<Contact> ContactsConnection::UpdateContact(const std::string& location_id,
+                                                          const Contact& contact,
+                                                          const google::protobuf::FieldMask& mask) {
+  CallOptions call{options_.call_timeout};
+  return Retry<Contact>(
+      Idempotency::kNonIdempotent,
+      [&] { return stub_->UpdateContact(call, location_id, contact, mask); }, nullptr);
+}
+
+absl::Status ContactsConnection::DeleteContact(const std::string& location_id,
+                                               const std::string& contact_id) {
+  CallOptions call{options_.call_timeout};
+  auto result = Retry<bool>(
+      Idempotency::kNonIdempotent,
+      [&]() -> absl::StatusOr<bool> {
+        auto s = stub_->DeleteContact(call, location_id, contact_id);
+        if (!s.ok()) return s;
+        return true;
+      },
+      nullptr);
+  return result.status();
+}
+
+std::unique_ptr<ContactsPager> ContactsConnection::ListContacts(ListContactsPageRequest request,
+                                                                ListPosition start) {
+  request.cursor.reset();
+  return std::unique_ptr<ContactsPager>(
+      new ContactsPager(stub_, options_, std::move(request), std::move(start)));
+}
+
+ContactsPager::ContactsPager(std::shared_ptr<ContactsStub> stub, const ConnectionOptions& options,
+                             ListContactsPageRequest request, ListPosition start)
+    : stub_(std::move(stub)), options_(options), request_(std::move(request)), position_(std::move(start)) {
+  if (position_.cursor) {
+    seen_cursors_.emplace(position_.cursor->start_after, position_.cursor->start_after_id);
+  }
+}
+
+absl::StatusOr<ListContactsPage> ContactsPager::NextPage(const CancelFn& cancelled) {
+  if (position_.done) return absl::FailedPreconditionError("the listing is already complete");
+  ListContactsPageRequest request = request_;
+  request.cursor = position_.cursor;
+  CallOptions call{options_.call_timeout};
+  auto page = RunRetry<ListContactsPage>(
+      options_, Idempotency::kIdempotent, [&] { return stub_->ListContacts(call, request); },
+      cancelled);
+  if (!page.ok()) return page.status();
+  if (page->next) {
+    auto key = std::make_pair(page->next->start_after, page->next->start_after_id);
+    if (!seen_cursors_.insert(key).second) {
+      // Following it again would re-read pages forever (or duplicate contacts).
+      return absl::InternalError(absl::StrCat(
+          "GHL pagination repeated a cursor (startAfterId=", page->next->start_after_id,
+          ", startAfter=", page->next->start_after, ") after ", position_.pages_delivered + 1,
+          " pages; stopping instead of looping"));
+    }
+  }
+  position_.pages_delivered += 1;
+  position_.contacts_delivered += static_cast<int64_t>(page->contacts.size());
+  position_.cursor = page->next;
+  position_.done = !page->next.has_value();
+  return page;
+}
+
+}  // namespace ghl::contacts

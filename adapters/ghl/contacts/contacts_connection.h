@@ -1,0 +1,113 @@
+// ContactsConnection: the retry loop and pagination over a ContactsStub.
+//
+// Reads (get, list pages) retry transient failures (UNAVAILABLE: 408, 429,
+// 5xx, transport) with jittered exponential backoff under a RetryPolicy.
+// Writes (create, update, delete) are not idempotent: they retry only when
+// the request surely never left the process, so a write is never applied
+// twice.
+//
+// ContactsPager walks `GET /contacts/` with `startAfterId` + `startAfter`
+// from each page's meta, one page per NextPage(). A cursor seen before is an
+// error (INTERNAL), never a loop.
+//
+// Thread-safety: ContactsConnection is safe for concurrent use. A
+// ContactsPager belongs to one stream and must not be used concurrently.
+#ifndef GHL_ADAPTERS_GHL_CONTACTS_CONTACTS_CONNECTION_H_
+#define GHL_ADAPTERS_GHL_CONTACTS_CONTACTS_CONNECTION_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "adapters/ghl/contacts/contacts_stub.h"
+#include "adapters/ghl/core/clock.h"
+#include "adapters/ghl/core/retry.h"
+
+namespace ghl::contacts {
+
+/// Settings of ContactsConnection.
+struct ConnectionOptions {
+  RetryPolicy retry;
+  absl::Duration initial_backoff = absl::Milliseconds(250);
+  absl::Duration max_backoff = absl::Seconds(10);
+  double backoff_multiplier = 2.0;
+  /// Timeout of one upstream HTTP exchange.
+  absl::Duration call_timeout = absl::Seconds(30);
+  /// Not owned; must outlive the connection. Defaults to the real clock.
+  Clock* clock = nullptr;
+  /// Uniform [0,1) source for jitter. Defaults to a seeded PRNG.
+  std::function<double()> jitter;
+};
+
+/// Returns true when the caller has gone away; checked between attempts.
+using CancelFn = std::function<bool()>;
+
+/// Where a listing stands: what a resume token carries.
+struct ListPosition {
+  /// Cursor of the next page; absent before the first page.
+  std::optional<ListCursor> cursor;
+  int pages_delivered = 0;
+  int64_t contacts_delivered = 0;
+  bool done = false;
+};
+
+/// Walks the pages of one listing.
+class ContactsPager {
+ public:
+  /// The next page, or an error (the pager stays where it was, so the same
+  /// page can be asked for again). Must not be called once done().
+  absl::StatusOr<ListContactsPage> NextPage(const CancelFn& cancelled = nullptr);
+  /// True after the last page was returned.
+  bool done() const { return position_.done; }
+  /// The position after the last page returned.
+  const ListPosition& position() const { return position_; }
+
+ private:
+  friend class ContactsConnection;
+  ContactsPager(std::shared_ptr<ContactsStub> stub, const ConnectionOptions& options,
+                ListContactsPageRequest request, ListPosition start);
+
+  std::shared_ptr<ContactsStub> stub_;
+  const ConnectionOptions options_;
+  ListContactsPageRequest request_;
+  ListPosition position_;
+  std::set<std::pair<int64_t, std::string>> seen_cursors_;
+};
+
+/// Retry + pagination over a stub.
+class ContactsConnection {
+ public:
+  ContactsConnection(std::shared_ptr<ContactsStub> stub, ConnectionOptions options);
+
+  absl::StatusOr<ghl::contacts::v1::Contact> GetContact(const std::string& location_id,
+                                                        const std::string& contact_id,
+                                                        const CancelFn& cancelled = nullptr);
+  absl::StatusOr<ghl::contacts::v1::Contact> CreateContact(const std::string& location_id,
+                                                           const ghl::contacts::v1::Contact& contact);
+  absl::StatusOr<ghl::contacts::v1::Contact> UpdateContact(const std::string& location_id,
+                                                           const ghl::contacts::v1::Contact& contact,
+                                                           const google::protobuf::FieldMask& mask);
+  absl::Status DeleteContact(const std::string& location_id, const std::string& contact_id);
+
+  /// A pager over `GET /contacts/` for `request` (its `cursor` is ignored),
+  /// starting at `start` (a decoded resume token, or the beginning).
+  std::unique_ptr<ContactsPager> ListContacts(ListContactsPageRequest request,
+                                              ListPosition start = {});
+
+ private:
+  template <typename T>
+  absl::StatusOr<T> Retry(Idempotency idempotency, const std::function<absl::StatusOr<T>()>& attempt,
+                          const CancelFn& cancelled);
+
+  std::shared_ptr<ContactsStub> stub_;
+  ConnectionOptions options_;
+};
+
+}  // namespace ghl::contacts
+
+#endif  // GHL_ADAPTERS_GHL_CONTACTS_CONTACTS_CONNECTION_H_

@@ -1,0 +1,55 @@
+// ContactsServiceImpl: the gRPC ContactsService over ContactsConnection.
+// Translation only: validate the request, run the connection call on the
+// worker pool (never on a gRPC thread), map the result to proto/gRPC status.
+//
+// ListContacts is a ServerWriteReactor: it fetches one upstream page on the
+// pool, writes it, and fetches the next only after the write completed, so a
+// stream holds no thread while it waits for the caller and buffers at most
+// one page (natural backpressure).
+//
+// Thread-safety: one instance serves all calls concurrently. The connection
+// and pool must outlive the gRPC server.
+#ifndef GHL_SERVER_CONTACTS_SERVICE_IMPL_H_
+#define GHL_SERVER_CONTACTS_SERVICE_IMPL_H_
+
+#include <memory>
+
+#include "adapters/ghl/contacts/contacts_connection.h"
+#include "ghl/contacts/v1/contacts_service.grpc.pb.h"
+#include "server/worker_pool.h"
+
+namespace ghl::server {
+
+class ContactsServiceImpl final : public ghl::contacts::v1::ContactsService::CallbackService {
+ public:
+  ContactsServiceImpl(std::shared_ptr<ghl::contacts::ContactsConnection> connection, WorkerPool* pool)
+      : connection_(std::move(connection)), pool_(pool) {}
+
+  grpc::ServerUnaryReactor* GetContact(grpc::CallbackServerContext* context,
+                                       const ghl::contacts::v1::GetContactRequest* request,
+                                       ghl::contacts::v1::Contact* response) override;
+  grpc::ServerWriteReactor<ghl::contacts::v1::ListContactsResponse>* ListContacts(
+      grpc::CallbackServerContext* context,
+      const ghl::contacts::v1::ListContactsRequest* request) override;
+  grpc::ServerUnaryReactor* CreateContact(grpc::CallbackServerContext* context,
+                                          const ghl::contacts::v1::CreateContactRequest* request,
+                                          ghl::contacts::v1::Contact* response) override;
+  grpc::ServerUnaryReactor* UpdateContact(grpc::CallbackServerContext* context,
+                                          const ghl::contacts::v1::UpdateContactRequest* request,
+                                          ghl::contacts::v1::Contact* response) override;
+  grpc::ServerUnaryReactor* DeleteContact(grpc::CallbackServerContext* context,
+                                          const ghl::contacts::v1::DeleteContactRequest* request,
+                                          google::protobuf::Empty* response) override;
+
+ private:
+  // Runs `work` on the pool and finishes the call with its status.
+  grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
+                                     std::function<absl::Status()> work);
+
+  std::shared_ptr<ghl::contacts::ContactsConnection> connection_;
+  WorkerPool* pool_;
+};
+
+}  // namespace ghl::server
+
+#endif  // GHL_SERVER_CONTACTS_SERVICE_IMPL_H_

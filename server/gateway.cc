@@ -1,0 +1,72 @@
+#include "server/gateway.h"
+
+#include <chrono>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/str_cat.h"
+#include "adapters/ghl/contacts/contacts_connection.h"
+#include "adapters/ghl/http/curl_http_transport.h"
+#include "server/contacts_service_impl.h"
+#include "server/worker_pool.h"
+
+namespace ghl::server {
+
+struct Gateway::State {
+  std::unique_ptr<WorkerPool> pool;
+  std::unique_ptr<ContactsServiceImpl> contacts;
+  std::unique_ptr<grpc::Server> server;
+  bool shut_down = false;
+};
+
+absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& config,
+                                                        std::shared_ptr<http::HttpTransport> transport,
+                                                        std::shared_ptr<auth::TokenSource> tokens) {
+  if (!transport) transport = http::MakeCurlHttpTransport();
+  if (!tokens) tokens = std::make_shared<auth::StaticTokenSource>(config.tokens);
+  auto stub = contacts::MakeDefaultContactsStub(std::move(transport), config.upstream, std::move(tokens));
+  contacts::ConnectionOptions options;
+  options.call_timeout = config.upstream_timeout;
+  options.retry.max_attempts = config.retry_max_attempts;
+  options.retry.max_elapsed = config.retry_max_elapsed;
+  options.initial_backoff = config.retry_initial_backoff;
+  options.max_backoff = config.retry_max_backoff;
+  auto connection = std::make_shared<contacts::ContactsConnection>(std::move(stub), options);
+
+  std::unique_ptr<Gateway> gateway(new Gateway());
+  gateway->state_ = std::make_unique<State>();
+  State& s = *gateway->state_;
+  s.pool = std::make_unique<WorkerPool>(config.workers);
+  s.contacts = std::make_unique<ContactsServiceImpl>(std::move(connection), s.pool.get());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &gateway->port_);
+  builder.RegisterService(s.contacts.get());
+  s.server = builder.BuildAndStart();
+  if (!s.server || gateway->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
+  }
+  s.server->GetHealthCheckService()->SetServingStatus(true);
+  gateway->host_ = config.listen.substr(0, config.listen.rfind(':'));
+  return gateway;
+}
+
+std::string Gateway::address() const { return absl::StrCat(host_, ":", port_); }
+
+void Gateway::Shutdown(absl::Duration grace) {
+  if (!state_ || state_->shut_down) return;
+  state_->shut_down = true;
+  state_->server->GetHealthCheckService()->SetServingStatus(false);
+  state_->server->Shutdown(std::chrono::system_clock::now() +
+                           std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
+  state_->server->Wait();
+  // Only now no reactor can post work any more.
+  state_->pool.reset();
+}
+
+Gateway::~Gateway() { Shutdown(); }
+
+}  // namespace ghl::server

@@ -1,0 +1,171 @@
+#include "server/gateway_config.h"
+
+#include <functional>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "adapters/ghl/auth/token_source.h"
+
+namespace ghl::server {
+namespace {
+
+struct Option {
+  const char* flag;
+  const char* env;
+  const char* help;
+  std::function<std::string(const GatewayConfig&)> default_value;
+  std::function<absl::Status(const std::string&, GatewayConfig*)> set;
+};
+
+absl::Status SetInt(const std::string& name, const std::string& v, int lo, int hi, int* out) {
+  int x = 0;
+  if (!absl::SimpleAtoi(v, &x) || x < lo || x > hi) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": expected an integer in [", lo, ", ", hi, "]"));
+  }
+  *out = x;
+  return absl::OkStatus();
+}
+
+absl::Status SetMillis(const std::string& name, const std::string& v, absl::Duration* out) {
+  int x = 0;
+  if (auto s = SetInt(name, v, 1, 3600 * 1000, &x); !s.ok()) return s;
+  *out = absl::Milliseconds(x);
+  return absl::OkStatus();
+}
+
+std::string Ms(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); }
+
+const std::vector<Option>& Options() {
+  static const auto* options = new std::vector<Option>{
+      {"listen", "GHL_GATEWAY_LISTEN", "gRPC listen address (host:port; port 0 picks one)",
+       [](const GatewayConfig& c) { return c.listen; },
+       [](const std::string& v, GatewayConfig* c) {
+         if (v.find(':') == std::string::npos) return absl::InvalidArgumentError("--listen: expected host:port");
+         c->listen = v;
+         return absl::OkStatus();
+       }},
+      {"upstream", "GHL_UPSTREAM_URL", "GHL API base URL",
+       [](const GatewayConfig& c) { return c.upstream; },
+       [](const std::string& v, GatewayConfig* c) {
+         if (!absl::StartsWith(v, "http://") && !absl::StartsWith(v, "https://")) {
+           return absl::InvalidArgumentError("--upstream: expected an http:// or https:// URL");
+         }
+         c->upstream = v;
+         return absl::OkStatus();
+       }},
+      {"tokens-file", "GHL_TOKENS_FILE", "JSON file of [{\"locationId\",\"token\"}] (private-integration tokens)",
+       [](const GatewayConfig& c) { return c.tokens_file; },
+       [](const std::string& v, GatewayConfig* c) {
+         c->tokens_file = v;
+         return absl::OkStatus();
+       }},
+      {"workers", "GHL_GATEWAY_WORKERS", "threads doing upstream calls",
+       [](const GatewayConfig& c) { return absl::StrCat(c.workers); },
+       [](const std::string& v, GatewayConfig* c) { return SetInt("--workers", v, 1, 256, &c->workers); }},
+      {"upstream-timeout-ms", "GHL_UPSTREAM_TIMEOUT_MS", "timeout of one upstream HTTP exchange",
+       [](const GatewayConfig& c) { return Ms(c.upstream_timeout); },
+       [](const std::string& v, GatewayConfig* c) {
+         return SetMillis("--upstream-timeout-ms", v, &c->upstream_timeout);
+       }},
+      {"retry-max-attempts", "GHL_RETRY_MAX_ATTEMPTS", "attempts per upstream read, first included",
+       [](const GatewayConfig& c) { return absl::StrCat(c.retry_max_attempts); },
+       [](const std::string& v, GatewayConfig* c) {
+         return SetInt("--retry-max-attempts", v, 1, 100, &c->retry_max_attempts);
+       }},
+      {"retry-initial-backoff-ms", "GHL_RETRY_INITIAL_BACKOFF_MS", "first backoff (doubles each retry)",
+       [](const GatewayConfig& c) { return Ms(c.retry_initial_backoff); },
+       [](const std::string& v, GatewayConfig* c) {
+         return SetMillis("--retry-initial-backoff-ms", v, &c->retry_initial_backoff);
+       }},
+      {"retry-max-backoff-ms", "GHL_RETRY_MAX_BACKOFF_MS", "longest single backoff",
+       [](const GatewayConfig& c) { return Ms(c.retry_max_backoff); },
+       [](const std::string& v, GatewayConfig* c) {
+         return SetMillis("--retry-max-backoff-ms", v, &c->retry_max_backoff);
+       }},
+      {"retry-max-elapsed-ms", "GHL_RETRY_MAX_ELAPSED_MS", "time budget of one call's retries",
+       [](const GatewayConfig& c) { return Ms(c.retry_max_elapsed); },
+       [](const std::string& v, GatewayConfig* c) {
+         return SetMillis("--retry-max-elapsed-ms", v, &c->retry_max_elapsed);
+       }},
+      {"port-file", "GHL_GATEWAY_PORT_FILE", "write the bound port here once listening",
+       [](const GatewayConfig& c) { return c.port_file; },
+       [](const std::string& v, GatewayConfig* c) {
+         c->port_file = v;
+         return absl::OkStatus();
+       }},
+  };
+  return *options;
+}
+
+}  // namespace
+
+std::string GatewayUsage() {
+  std::string out =
+      "usage: ghl-gateway [--option=value | --option value]...\n\n"
+      "Serves ghl.contacts.v1 over gRPC in front of the GHL API v2.\n"
+      "Each option may also come from its environment variable; a flag wins.\n"
+      "Location tokens: --tokens-file and/or GHL_LOCATION_TOKENS=\"LOCATION=TOKEN;...\".\n\n";
+  GatewayConfig defaults;
+  for (const auto& o : Options()) {
+    absl::StrAppend(&out, "  --", o.flag, " (", o.env, ")\n      ", o.help, "; default: ",
+                    o.default_value(defaults).empty() ? "(none)" : o.default_value(defaults), "\n");
+  }
+  absl::StrAppend(&out, "  --help\n      this text\n");
+  return out;
+}
+
+absl::StatusOr<GatewayConfig> ParseGatewayConfig(const std::vector<std::string>& args,
+                                                 const std::map<std::string, std::string>& env) {
+  GatewayConfig config;
+  for (const auto& o : Options()) {
+    auto it = env.find(o.env);
+    if (it != env.end() && !it->second.empty()) {
+      if (auto s = o.set(it->second, &config); !s.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(o.env, " (", s.message(), ")"));
+      }
+    }
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      config.help = true;
+      return config;
+    }
+    if (!absl::StartsWith(arg, "--")) {
+      return absl::InvalidArgumentError(absl::StrCat("unexpected argument '", arg, "' (see --help)"));
+    }
+    std::string name = arg.substr(2), value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    const Option* option = nullptr;
+    for (const auto& o : Options()) {
+      if (name == o.flag) option = &o;
+    }
+    if (option == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown option --", name, " (see --help)"));
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) return absl::InvalidArgumentError(absl::StrCat("--", name, ": needs a value"));
+      value = args[++i];
+    }
+    if (auto s = option->set(value, &config); !s.ok()) return s;
+  }
+  if (!config.tokens_file.empty()) {
+    auto tokens = auth::LoadTokensFile(config.tokens_file);
+    if (!tokens.ok()) return tokens.status();
+    config.tokens = std::move(*tokens);
+  }
+  if (auto it = env.find("GHL_LOCATION_TOKENS"); it != env.end() && !it->second.empty()) {
+    auto tokens = auth::ParseTokensEnv(it->second);
+    if (!tokens.ok()) return tokens.status();
+    for (auto& [loc, tok] : *tokens) config.tokens[loc] = tok;
+  }
+  return config;
+}
+
+}  // namespace ghl::server

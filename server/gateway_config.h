@@ -1,0 +1,47 @@
+// The gateway's settings: one struct, built in one place from flags and
+// environment variables (a flag wins over its variable), validated before
+// the server starts. Errors name the flag or variable; token values are
+// never echoed.
+#ifndef GHL_SERVER_GATEWAY_CONFIG_H_
+#define GHL_SERVER_GATEWAY_CONFIG_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace ghl::server {
+
+struct GatewayConfig {
+  /// gRPC listen address. Loopback by default: callers are not authenticated yet.
+  std::string listen = "127.0.0.1:50051";
+  /// GHL base URL.
+  std::string upstream = "https://services.leadconnectorhq.com";
+  /// JSON tokens file ([{locationId, token}]); see auth/token_source.h.
+  std::string tokens_file;
+  /// Threads doing upstream work.
+  int workers = 8;
+  absl::Duration upstream_timeout = absl::Seconds(30);
+  int retry_max_attempts = 6;
+  absl::Duration retry_initial_backoff = absl::Milliseconds(250);
+  absl::Duration retry_max_backoff = absl::Seconds(10);
+  absl::Duration retry_max_elapsed = absl::Seconds(60);
+  /// If set, the bound port is written here once listening (for --listen :0).
+  std::string port_file;
+  /// location id -> token, from the tokens file and GHL_LOCATION_TOKENS.
+  std::map<std::string, std::string> tokens;
+  bool help = false;
+};
+
+/// The --help text: every option with its variable and default.
+std::string GatewayUsage();
+
+/// Builds the config from argv (without argv[0]) and an environment lookup.
+absl::StatusOr<GatewayConfig> ParseGatewayConfig(const std::vector<std::string>& args,
+                                                 const std::map<std::string, std::string>& env);
+
+}  // namespace ghl::server
+
+#endif  // GHL_SERVER_GATEWAY_CONFIG_H_

@@ -1,0 +1,88 @@
+#include "server/request_validation.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+
+namespace ghl::server {
+namespace {
+
+constexpr size_t kMaxIdLength = 64;
+constexpr size_t kMaxTokenLength = 4096;
+constexpr int kMaxPageSize = 100;
+
+}  // namespace
+
+absl::Status ValidateId(absl::string_view field, absl::string_view value) {
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": must be set"));
+  if (value.size() > kMaxIdLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": longer than ", kMaxIdLength, " characters"));
+  }
+  for (char c : value) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_';
+    if (!ok) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": may contain only letters, digits, '-' and '_'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> PageSize(int32_t page_size) {
+  if (page_size == 0) return kMaxPageSize;
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must be between 1 and ", kMaxPageSize, " (0 means ", kMaxPageSize, ")"));
+  }
+  return page_size;
+}
+
+std::string EncodeResumeToken(const ghl::contacts::v1::ListContactsRequest& request,
+                              const ghl::contacts::ListPosition& position) {
+  ghl::contacts::v1::ListContactsCursor cursor;
+  cursor.set_location_id(request.location_id());
+  cursor.set_query(request.query());
+  if (position.cursor) {
+    cursor.set_start_after(position.cursor->start_after);
+    cursor.set_start_after_id(position.cursor->start_after_id);
+  }
+  cursor.set_pages_delivered(position.pages_delivered);
+  cursor.set_contacts_delivered(position.contacts_delivered);
+  cursor.set_done(position.done);
+  std::string out;
+  absl::WebSafeBase64Escape(cursor.SerializeAsString(), &out);
+  return out;
+}
+
+absl::StatusOr<ghl::contacts::ListPosition> DecodeResumeToken(
+    const ghl::contacts::v1::ListContactsRequest& request) {
+  ghl::contacts::ListPosition position;
+  if (request.resume_token().empty()) return position;
+  std::string raw;
+  ghl::contacts::v1::ListContactsCursor cursor;
+  if (request.resume_token().size() > kMaxTokenLength ||
+      !absl::WebSafeBase64Unescape(request.resume_token(), &raw) || !cursor.ParseFromString(raw)) {
+    return absl::InvalidArgumentError("resume_token: malformed (pass back a token this service issued)");
+  }
+  if (cursor.location_id() != request.location_id() || cursor.query() != request.query()) {
+    return absl::InvalidArgumentError(
+        "resume_token: was issued for another location_id or query");
+  }
+  if (cursor.pages_delivered() < 0 || cursor.contacts_delivered() < 0 ||
+      (!cursor.done() && cursor.pages_delivered() > 0 && cursor.start_after_id().empty())) {
+    return absl::InvalidArgumentError("resume_token: inconsistent position");
+  }
+  if (!cursor.start_after_id().empty()) {
+    if (auto s = ValidateId("resume_token", cursor.start_after_id()); !s.ok()) {
+      return absl::InvalidArgumentError("resume_token: malformed cursor id");
+    }
+    position.cursor = ghl::contacts::ListCursor{cursor.start_after(), cursor.start_after_id()};
+  }
+  position.pages_delivered = cursor.pages_delivered();
+  position.contacts_delivered = cursor.contacts_delivered();
+  position.done = cursor.done();
+  return position;
+}
+
+}  // namespace ghl::server

@@ -1,0 +1,72 @@
+#include "server/gateway_config.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/support/status_matchers.h"
+
+namespace ghl::server {
+namespace {
+
+using ::ghl::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(GatewayConfig, DefaultsListenOnLoopback) {
+  auto c = ParseGatewayConfig({}, {});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->listen, "127.0.0.1:50051");
+  EXPECT_EQ(c->upstream, "https://services.leadconnectorhq.com");
+}
+
+TEST(GatewayConfig, FlagBeatsEnvironment) {
+  auto c = ParseGatewayConfig({"--listen", "127.0.0.1:0", "--workers=3"},
+                              {{"GHL_GATEWAY_LISTEN", "0.0.0.0:1"}, {"GHL_UPSTREAM_URL", "http://x:1"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->listen, "127.0.0.1:0");
+  EXPECT_EQ(c->upstream, "http://x:1");
+  EXPECT_EQ(c->workers, 3);
+}
+
+TEST(GatewayConfig, ErrorsNameTheOption) {
+  EXPECT_THAT(ParseGatewayConfig({"--nope=1"}, {}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--nope")));
+  EXPECT_THAT(ParseGatewayConfig({"--workers", "zero"}, {}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--workers")));
+  EXPECT_THAT(ParseGatewayConfig({"--upstream"}, {}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs a value")));
+  EXPECT_THAT(ParseGatewayConfig({}, {{"GHL_UPSTREAM_URL", "ftp://x"}}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("GHL_UPSTREAM_URL")));
+}
+
+TEST(GatewayConfig, TokensFromFileAndEnvNeverEchoed) {
+  const std::string path = ::testing::TempDir() + "/tokens.json";
+  std::ofstream(path) << R"([{"locationId":"L1","token":"s3cr3t-file","scopes":["contacts.readonly"]}])";
+  auto c = ParseGatewayConfig({"--tokens-file", path}, {{"GHL_LOCATION_TOKENS", "L2=s3cr3t-env"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->tokens.at("L1"), "s3cr3t-file");
+  EXPECT_EQ(c->tokens.at("L2"), "s3cr3t-env");
+
+  std::ofstream(path) << R"([{"locationId":"L1","token":"s3cr3t-file"},{"locationId":"L1","token":"s3cr3t-two"}, )";
+  auto bad = ParseGatewayConfig({"--tokens-file", path}, {});
+  EXPECT_FALSE(bad.ok());
+  EXPECT_THAT(std::string(bad.status().message()), Not(HasSubstr("s3cr3t")));
+  std::ofstream(path) << R"([{"locationId":"L1","token":"s3cr3t-file"},{"locationId":"L1","token":"s3cr3t-two"}])";
+  bad = ParseGatewayConfig({"--tokens-file", path}, {});
+  EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("entry #1 repeats location L1")));
+  EXPECT_THAT(std::string(bad.status().message()), Not(HasSubstr("s3cr3t")));
+  auto env_bad = ParseGatewayConfig({}, {{"GHL_LOCATION_TOKENS", "L2=ok;s3cr3t-naked"}});
+  EXPECT_THAT(env_bad, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("entry #2")));
+  EXPECT_THAT(std::string(env_bad.status().message()), Not(HasSubstr("s3cr3t")));
+}
+
+TEST(GatewayConfig, UsageListsEveryOptionWithDefault) {
+  const std::string usage = GatewayUsage();
+  for (const char* o : {"--listen", "--upstream", "--tokens-file", "--workers", "--upstream-timeout-ms",
+                        "--retry-max-attempts", "--retry-initial-backoff-ms", "--port-file", "default: 127.0.0.1:50051"}) {
+    EXPECT_THAT(usage, HasSubstr(o));
+  }
+}
+
+}  // namespace
+}  // namespace ghl::server
