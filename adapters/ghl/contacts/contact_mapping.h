@@ -24,10 +24,14 @@
 namespace ghl::contacts {
 
 /// Parses one GHL contact object (GetContectByIdSchema and friends).
-/// @return INVALID_ARGUMENT if `json` is not an object; otherwise OK.
+/// @return INVALID_ARGUMENT if `json` is not an object, nests objects/arrays
+///         more than 32 levels deep (protobuf could not parse the result), or
+///         holds a string that is not valid UTF-8 (proto3 strings must be);
+///         the message names the JSON path. Otherwise OK.
 absl::Status ContactFromJson(const rapidjson::Value& json, ghl::contacts::v1::Contact* out);
 
-/// Parses a JSON text holding one contact object.
+/// Parses a JSON text holding one contact object (iteratively, so any depth
+/// is safe; invalid UTF-8 and out-of-range numbers are INVALID_ARGUMENT).
 absl::StatusOr<ghl::contacts::v1::Contact> ContactFromJsonString(absl::string_view json);
 
 /// Writes the GHL JSON object of `contact` (camelCase names, extra merged
@@ -43,7 +47,8 @@ std::string ContactToJsonString(const ghl::contacts::v1::Contact& contact);
 /// Body of POST /contacts/ (CreateContactDto): the writable fields that are
 /// set, plus `locationId`. Custom fields are written as {id|key, field_value}.
 /// @return INVALID_ARGUMENT naming the field for a custom field with neither
-///         id nor key, or with no value.
+///         id nor key, or with no value, or a DND setting without a status;
+///         INVALID_ARGUMENT for an empty `location_id` (the DTO requires it).
 absl::StatusOr<std::string> CreateContactBody(absl::string_view location_id,
                                               const ghl::contacts::v1::Contact& contact);
 
@@ -53,7 +58,8 @@ absl::StatusOr<std::string> CreateContactBody(absl::string_view location_id,
 /// null (clears it).
 /// @return INVALID_ARGUMENT naming the path for an empty mask, an unknown
 ///         path, a path UpdateContactDto cannot write (e.g. "id",
-///         "date_added", "company_name"), or a clear of a non-nullable field.
+///         "date_added", "company_name"), a clear of a non-nullable field,
+///         or a custom field / DND setting CreateContactBody would refuse.
 absl::StatusOr<std::string> UpdateContactBody(const ghl::contacts::v1::Contact& contact,
                                               const google::protobuf::FieldMask& update_mask);
 

@@ -49,9 +49,16 @@ absl::Status MalformedJson(const rapidjson::Document& doc, const std::string& bo
       rapidjson::GetParseError_En(doc.GetParseError())));
 }
 
+// The mapping rejects what no retry can fix (invalid UTF-8, absurd nesting):
+// that is bad upstream data, INTERNAL, not the caller's INVALID_ARGUMENT.
+absl::Status UnmappableContact(const absl::Status& s) {
+  return absl::InternalError(absl::StrCat("GHL sent a contact that cannot be mapped: ", s.message()));
+}
+
 // Parses `body` into `doc`; a 2xx answer must be a JSON object.
 absl::Status ParseObject(const std::string& body, rapidjson::Document* doc) {
-  doc->Parse(body.data(), body.size());
+  // Iterative: a hostile, deeply nested body cannot overflow the stack.
+  doc->Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(body.data(), body.size());
   if (doc->HasParseError()) return MalformedJson(*doc, body);
   if (!doc->IsObject()) return absl::InternalError("GHL answered with JSON that is not an object");
   return absl::OkStatus();
@@ -66,7 +73,7 @@ absl::StatusOr<Contact> ContactMember(const std::string& body, const char* opera
     return absl::InternalError(absl::StrCat("GHL ", operation, " response has no contact object"));
   }
   Contact contact;
-  if (auto s = ContactFromJson(it->value, &contact); !s.ok()) return s;
+  if (auto s = ContactFromJson(it->value, &contact); !s.ok()) return UnmappableContact(s);
   return contact;
 }
 
@@ -150,7 +157,7 @@ class DefaultContactsStub final : public ContactsStub {
     auto response = Call(options, location_id, "DELETE", ContactUrl(contact_id), "");
     if (!response.ok()) return response.status();
     rapidjson::Document doc;
-    doc.Parse(response->body.data(), response->body.size());
+    doc.Parse<rapidjson::kParseIterativeFlag>(response->body.data(), response->body.size());
     if (!doc.HasParseError() && doc.IsObject()) {
       auto ok = doc.FindMember("succeded");
       if (ok != doc.MemberEnd() && ok->value.IsBool() && !ok->value.GetBool()) {
@@ -211,7 +218,7 @@ absl::StatusOr<ListContactsPage> ParseListContactsBody(const std::string& body) 
         return absl::InternalError(
             absl::StrCat("GHL get-contacts response: contacts[", index, "] is not an object"));
       }
-      if (auto s = ContactFromJson(item, &contact); !s.ok()) return s;
+      if (auto s = ContactFromJson(item, &contact); !s.ok()) return UnmappableContact(s);
       page.contacts.push_back(std::move(contact));
       ++index;
     }
