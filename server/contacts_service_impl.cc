@@ -47,7 +47,14 @@ class ListContactsReactor final : public grpc::ServerWriteReactor<ListContactsRe
       return;
     }
     if (position->done) {
-      Finish(grpc::Status::OK);  // resumed after the last page: nothing left
+      // Resumed after the last page: one empty last page, so every stream
+      // ends with last_page and a caller can tell "complete" from "broken".
+      response_.set_resume_token(request_->resume_token());
+      response_.set_page_number(position->pages_delivered);
+      response_.set_total_size(position->contacts_delivered);
+      response_.set_last_page(true);
+      done_on_write_ = true;
+      StartWrite(&response_);
       return;
     }
     ListContactsPageRequest page_request;
@@ -63,7 +70,7 @@ class ListContactsReactor final : public grpc::ServerWriteReactor<ListContactsRe
       Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the caller stopped reading"));
       return;
     }
-    if (pager_->done()) {
+    if (done_on_write_ || pager_->done()) {
       Finish(grpc::Status::OK);
       return;
     }
@@ -118,6 +125,7 @@ class ListContactsReactor final : public grpc::ServerWriteReactor<ListContactsRe
   WorkerPool* pool_;
   std::unique_ptr<ContactsPager> pager_;
   ListContactsResponse response_;
+  bool done_on_write_ = false;
 };
 
 }  // namespace
