@@ -66,18 +66,21 @@ inline std::string ReadFile(const std::string& path) {
 class Subprocess {
  public:
   Subprocess(std::vector<std::string> argv, std::string log_path) : log_path_(std::move(log_path)) {
+    // Everything the child needs is prepared before fork: the parent has
+    // threads, so the child may only make async-signal-safe calls.
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    const int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     pid_ = fork();
     if (pid_ == 0) {
       setpgid(0, 0);
-      int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       dup2(fd, 1);
       dup2(fd, 2);
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
       execvp(args[0], args.data());
       _exit(127);
     }
+    if (fd >= 0) close(fd);
   }
   ~Subprocess() { Stop(); }
   Subprocess(const Subprocess&) = delete;

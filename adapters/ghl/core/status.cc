@@ -47,10 +47,23 @@ ParsedError ParseErrorBody(absl::string_view body) {
       }
     }
   }
-  if (out.messages.empty()) {
-    auto err = doc.FindMember("error");
-    if (err != doc.MemberEnd() && err->value.IsString()) {
-      out.messages.emplace_back(err->value.GetString(), err->value.GetStringLength());
+  // RFC 7807 problem bodies (proxies, gateways in front of GHL) carry
+  // `detail` and, from validators, a `validation` list.
+  for (const char* key : {"error", "title", "detail"}) {
+    if (!out.messages.empty()) break;
+    auto it = doc.FindMember(key);
+    if (it != doc.MemberEnd() && it->value.IsString()) {
+      out.messages.emplace_back(it->value.GetString(), it->value.GetStringLength());
+    }
+  }
+  auto validation = doc.FindMember("validation");
+  if (validation != doc.MemberEnd() && validation->value.IsArray()) {
+    for (const auto& item : validation->value.GetArray()) {
+      if (!item.IsObject()) continue;
+      auto m = item.FindMember("message");
+      if (m != item.MemberEnd() && m->value.IsString()) {
+        out.messages.emplace_back(m->value.GetString(), m->value.GetStringLength());
+      }
     }
   }
   for (const char* key : {"traceId", "trace_id", "requestId"}) {

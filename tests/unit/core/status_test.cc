@@ -67,6 +67,13 @@ TEST(HttpStatusToStatus, ScopeErrorIsPermissionDenied) {
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("scope")));
 }
 
+TEST(HttpStatusToStatus, ProblemJsonBodiesKeepTheirDetails) {
+  auto s = HttpStatusToStatus(
+      500, R"({"type":"x","title":"Request/Response not valid","status":500,"detail":"d","validation":[{"message":"contact.customFields.1.value must be string"}]})");
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kUnavailable,
+                          AllOf(HasSubstr("Request/Response not valid"), HasSubstr("customFields.1.value must be string"))));
+}
+
 TEST(HttpStatusToStatus, MalformedBodiesNeverCrash) {
   for (const char* body : {"", "<html>502 Bad Gateway</html>", "{", "[]", "{\"message\":42}",
                            "{\"message\":[1,null,{}]}", "\xff\xfe"}) {
