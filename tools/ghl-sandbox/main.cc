@@ -1,0 +1,203 @@
+// ghl-sandbox: runs the GHL Contacts API v2 fake until SIGINT/SIGTERM.
+//
+// Prints exactly one line to stdout once listening:
+//   ghl-sandbox listening on http://HOST:PORT
+// Everything else (load summary, errors) goes to stderr. Token values are
+// never printed.
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <iterator>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "tools/ghl-sandbox/sandbox.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    R"(Usage: ghl-sandbox [options]
+
+A stateful fake of the GoHighLevel Contacts API v2.
+
+Data (one of; neither gives an empty store):
+  --data DIR                 load a dataset directory (location.json, contacts.jsonl,
+                             tasks.jsonl, notes.jsonl, appointments.jsonl)
+  --contacts N               generate N contacts deterministically
+  --seed S                   generator seed (default 1)
+  --location-id ID           generated location id (default ve9EPM428h8vShlRW1KT)
+  --typed-custom-values      generated custom field values as numbers/arrays
+                             (default: strings, as the spec types them)
+
+Access:
+  --tokens FILE              required; JSON array of
+                             {"token","locationId","scopes":[...]}
+
+Server:
+  --host HOST                default 127.0.0.1
+  --port PORT                default 0 (pick a free port)
+  --port-file PATH           write the bound port to PATH
+  --threads N                HTTP worker threads (default 32)
+
+Limits (per location):
+  --rate-limit-max N         requests per interval (default 100)
+  --rate-limit-interval-ms N interval length (default 10000)
+  --rate-limit-daily N       requests per UTC day (default 200000)
+  --storm-429 N              answer the next N API requests with 429
+
+  --help                     this text
+
+Admin endpoints (no auth): GET /_sandbox/health, GET /_sandbox/stats,
+POST /_sandbox/storm429?count=N
+)";
+
+int UsageError(const std::string& message) {
+  std::cerr << "ghl-sandbox: " << message << "\n(see ghl-sandbox --help)\n";
+  return 2;
+}
+
+template <typename T>
+bool ParseInt(absl::string_view text, T* out) {
+  return absl::SimpleAtoi(text, out);
+}
+
+bool WritePortFile(const std::string& path, int port) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) return false;
+    out << port << "\n";
+    if (!out.flush()) return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ghl::sandbox::SandboxOptions options;
+  std::string tokens_file;
+  std::string port_file;
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string name = args[i];
+    std::string value;
+    bool has_inline_value = false;
+    if (const size_t eq = name.find('='); name.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_inline_value = true;
+    }
+    if (name == "--help" || name == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (name == "--typed-custom-values") {
+      options.typed_custom_values = true;
+      continue;
+    }
+    static constexpr absl::string_view kValueOptions[] = {
+        "--port", "--host", "--data", "--contacts", "--seed", "--location-id", "--tokens",
+        "--rate-limit-max", "--rate-limit-interval-ms", "--rate-limit-daily", "--storm-429",
+        "--port-file", "--threads"};
+    if (std::find(std::begin(kValueOptions), std::end(kValueOptions), name) == std::end(kValueOptions)) {
+      return UsageError(absl::StrCat("unknown option ", name));
+    }
+    if (!has_inline_value) {
+      if (i + 1 >= args.size()) return UsageError(absl::StrCat(name, " needs a value"));
+      value = args[++i];
+    }
+    bool ok = true;
+    if (name == "--port") {
+      ok = ParseInt(value, &options.port) && options.port >= 0 && options.port <= 65535;
+    } else if (name == "--host") {
+      options.host = value;
+    } else if (name == "--data") {
+      options.data_dir = value;
+    } else if (name == "--contacts") {
+      ok = ParseInt(value, &options.generate_contacts) && options.generate_contacts >= 0;
+    } else if (name == "--seed") {
+      ok = ParseInt(value, &options.seed);
+    } else if (name == "--location-id") {
+      options.generate_location_id = value;
+      ok = !value.empty();
+    } else if (name == "--tokens") {
+      tokens_file = value;
+    } else if (name == "--rate-limit-max") {
+      ok = ParseInt(value, &options.rate_limit_max) && options.rate_limit_max > 0;
+    } else if (name == "--rate-limit-interval-ms") {
+      ok = ParseInt(value, &options.rate_limit_interval_ms) && options.rate_limit_interval_ms > 0;
+    } else if (name == "--rate-limit-daily") {
+      ok = ParseInt(value, &options.rate_limit_daily) && options.rate_limit_daily > 0;
+    } else if (name == "--storm-429") {
+      ok = ParseInt(value, &options.storm_429) && options.storm_429 >= 0;
+    } else if (name == "--port-file") {
+      port_file = value;
+    } else if (name == "--threads") {
+      ok = ParseInt(value, &options.worker_threads) && options.worker_threads > 0;
+    } else {
+      return UsageError(absl::StrCat("unknown option ", name));
+    }
+    if (!ok) return UsageError(absl::StrCat("invalid value for ", name, ": ", value));
+  }
+  if (tokens_file.empty()) return UsageError("--tokens FILE is required");
+  if (!options.data_dir.empty() && options.generate_contacts > 0) {
+    return UsageError("--data and --contacts are mutually exclusive");
+  }
+
+  auto tokens = ghl::sandbox::LoadTokensFile(tokens_file);
+  if (!tokens.ok()) {
+    std::cerr << "ghl-sandbox: " << tokens.status().message() << "\n";
+    return 1;
+  }
+  options.tokens = *std::move(tokens);
+  const size_t token_count = options.tokens.size();
+
+  // Block the stop signals before any thread starts so every thread
+  // inherits the mask and only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  const auto started = std::chrono::steady_clock::now();
+  ghl::sandbox::Sandbox sandbox(options);
+  const absl::Status status = sandbox.Start();
+  if (!status.ok()) {
+    std::cerr << "ghl-sandbox: " << status.message() << "\n";
+    return 1;
+  }
+  const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count();
+  const auto& summary = sandbox.service()->DataSummary();
+  std::cerr << "ghl-sandbox: " << summary.contacts << " contacts";
+  if (!summary.location_id.empty()) std::cerr << " in location " << summary.location_id;
+  std::cerr << " (" << summary.tasks << " tasks, " << summary.notes << " notes, "
+            << summary.appointments << " appointments), " << token_count << " tokens, ready in "
+            << elapsed_ms << " ms\n";
+
+  if (!port_file.empty() && !WritePortFile(port_file, sandbox.port())) {
+    std::cerr << "ghl-sandbox: cannot write port file " << port_file << "\n";
+    sandbox.Stop();
+    return 1;
+  }
+  std::cout << "ghl-sandbox listening on http://" << options.host << ":" << sandbox.port()
+            << std::endl;
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::cerr << "ghl-sandbox: stopping (signal " << signal_number << ")\n";
+  sandbox.Stop();
+  return 0;
+}

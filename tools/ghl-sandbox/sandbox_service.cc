@@ -1,0 +1,620 @@
+#include "tools/ghl-sandbox/sandbox_service.h"
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "rapidjson/document.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
+#include "tools/ghl-sandbox/contact_dto.h"
+#include "tools/ghl-sandbox/data_generator.h"
+#include "tools/ghl-sandbox/dataset_loader.h"
+
+namespace ghl::sandbox {
+
+struct SandboxService::Context {
+  std::string trace_id;
+  const TokenGrant* grant = nullptr;
+};
+
+namespace {
+
+constexpr absl::string_view kApiVersion = "2021-07-28";
+constexpr absl::string_view kReadScope = "contacts.readonly";
+constexpr absl::string_view kWriteScope = "contacts.write";
+constexpr size_t kMaxLimit = 100;
+constexpr size_t kDefaultLimit = 20;
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void WriteString(Writer& w, absl::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+std::string Finish(const rapidjson::StringBuffer& buffer) {
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+HttpResponse Json(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+// {"statusCode":S,"message":M[,"error":E],"traceId":T}
+HttpResponse Error(int status, absl::string_view message, absl::string_view error,
+                   absl::string_view trace_id) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("statusCode");
+  w.Int(status);
+  w.Key("message");
+  WriteString(w, message);
+  if (!error.empty()) {
+    w.Key("error");
+    WriteString(w, error);
+  }
+  w.Key("traceId");
+  WriteString(w, trace_id);
+  w.EndObject();
+  return Json(status, Finish(buffer));
+}
+
+HttpResponse Unprocessable(const std::vector<std::string>& messages, absl::string_view trace_id) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("statusCode");
+  w.Int(422);
+  w.Key("message");
+  w.StartArray();
+  for (const auto& m : messages) WriteString(w, m);
+  w.EndArray();
+  w.Key("error");
+  w.String("Unprocessable Entity");
+  w.Key("traceId");
+  WriteString(w, trace_id);
+  w.EndObject();
+  return Json(422, Finish(buffer));
+}
+
+HttpResponse Duplicate(const ContactRecord& existing, absl::string_view field,
+                       absl::string_view trace_id) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("statusCode");
+  w.Int(400);
+  w.Key("message");
+  w.String("This location does not allow duplicated contacts.");
+  w.Key("meta");
+  w.StartObject();
+  w.Key("contactName");
+  WriteString(w, existing.display_name);
+  w.Key("contactId");
+  WriteString(w, existing.id);
+  w.Key("matchingField");
+  WriteString(w, field);
+  w.EndObject();
+  w.Key("traceId");
+  WriteString(w, trace_id);
+  w.EndObject();
+  return Json(400, Finish(buffer));
+}
+
+HttpResponse NotFoundRoute(const HttpRequest& request, absl::string_view trace_id) {
+  return Error(404, absl::StrCat("Cannot ", request.method, " ", request.path), "Not Found", trace_id);
+}
+
+HttpResponse Forbidden(absl::string_view trace_id) {
+  return Error(403, "The token does not have access to this location.", "", trace_id);
+}
+
+HttpResponse ContactNotFound(absl::string_view trace_id) {
+  return Error(404, "Contact not found", "", trace_id);
+}
+
+// Parses a request body the way Express's JSON body parser reports errors.
+// An empty body is an empty object.
+std::optional<HttpResponse> ParseBody(const std::string& body, rapidjson::Document* doc,
+                                      absl::string_view trace_id) {
+  if (absl::StripAsciiWhitespace(body).empty()) {
+    doc->SetObject();
+    return std::nullopt;
+  }
+  doc->Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseValidateEncodingFlag>(
+      body.data(), body.size());
+  if (!doc->HasParseError()) return std::nullopt;
+  const size_t at = doc->GetErrorOffset();
+  std::string message;
+  if (at >= body.size()) {
+    message = "Unexpected end of JSON input";
+  } else {
+    const auto c = static_cast<unsigned char>(body[at]);
+    message = c >= 0x21 && c < 0x7F
+                  ? absl::StrCat("Unexpected token ", std::string(1, body[at]), " in JSON at position ", at)
+                  : absl::StrCat("Unexpected token in JSON at position ", at);
+  }
+  return Error(400, message, "Bad Request", trace_id);
+}
+
+bool HasScope(const TokenGrant& grant, absl::string_view scope) {
+  for (const auto& s : grant.scopes) {
+    if (s == scope) return true;
+  }
+  return false;
+}
+
+absl::string_view StringMember(const rapidjson::Value& obj, const char* name) {
+  if (!obj.IsObject()) return {};
+  const auto it = obj.FindMember(name);
+  if (it == obj.MemberEnd() || !it->value.IsString()) return {};
+  return absl::string_view(it->value.GetString(), it->value.GetStringLength());
+}
+
+// Parses a numeric query parameter; appends class-validator messages.
+std::optional<double> ParseNumber(const std::string& text, absl::string_view name,
+                                  std::vector<std::string>* messages) {
+  double value = 0;
+  if (!absl::SimpleAtod(text, &value) || !std::isfinite(value)) {
+    messages->push_back(absl::StrCat(name, " must be a number conforming to the specified constraints"));
+    return std::nullopt;
+  }
+  return value;
+}
+
+void AddRateLimitHeaders(const RateLimitDecision& d, HttpResponse* r) {
+  r->headers.emplace_back("X-RateLimit-Limit-Daily", absl::StrCat(d.daily_limit));
+  r->headers.emplace_back("X-RateLimit-Daily-Remaining", absl::StrCat(d.daily_remaining));
+  r->headers.emplace_back("X-RateLimit-Interval-Milliseconds", absl::StrCat(d.interval_ms));
+  r->headers.emplace_back("X-RateLimit-Max", absl::StrCat(d.max_per_interval));
+  r->headers.emplace_back("X-RateLimit-Remaining", absl::StrCat(d.remaining));
+}
+
+}  // namespace
+
+const std::string* HttpRequest::Header(absl::string_view lower_name) const {
+  const auto it = headers.find(lower_name);
+  return it == headers.end() ? nullptr : &it->second;
+}
+
+const std::string* HttpRequest::Query(absl::string_view name) const {
+  for (const auto& [key, value] : query) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+SandboxService::SandboxService(SandboxOptions options)
+    : options_(std::move(options)),
+      limiter_(RateLimitConfig{options_.rate_limit_max, absl::Milliseconds(options_.rate_limit_interval_ms),
+                               options_.rate_limit_daily}),
+      id_rng_(MixSeed(options_.seed, uint64_t{1} << 63)) {
+  for (const auto& grant : options_.tokens) tokens_.emplace(grant.token, grant);
+  storm_remaining_.store(options_.storm_429 > 0 ? options_.storm_429 : 0);
+}
+
+absl::StatusOr<std::unique_ptr<SandboxService>> SandboxService::Create(SandboxOptions options) {
+  if (!options.data_dir.empty() && options.generate_contacts > 0) {
+    return absl::InvalidArgumentError("use either a data directory or generated contacts, not both");
+  }
+  if (options.rate_limit_max < 1 || options.rate_limit_interval_ms < 1 || options.rate_limit_daily < 1) {
+    return absl::InvalidArgumentError("rate limits must be positive");
+  }
+  if (options.generate_contacts < 0) {
+    return absl::InvalidArgumentError("the number of generated contacts must not be negative");
+  }
+  for (size_t i = 0; i < options.tokens.size(); ++i) {
+    if (options.tokens[i].token.empty() || options.tokens[i].location_id.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("token #", i + 1, " has an empty token or locationId"));
+    }
+  }
+  std::unique_ptr<SandboxService> service(new SandboxService(std::move(options)));
+  std::unique_lock<std::shared_mutex> lock(service->store_mu_);
+  const SandboxOptions& opts = service->options_;
+  if (!opts.data_dir.empty()) {
+    auto summary = LoadDataset(opts.data_dir, &service->store_);
+    if (!summary.ok()) return summary.status();
+    service->summary_ = {summary->location_id, summary->contacts, summary->tasks, summary->notes,
+                         summary->appointments};
+  } else if (opts.generate_contacts > 0) {
+    GeneratorOptions gen{opts.generate_contacts, opts.seed, opts.generate_location_id,
+                         opts.typed_custom_values};
+    absl::Status s = GenerateDataset(gen, &service->store_);
+    if (!s.ok()) return s;
+    service->summary_.location_id = opts.generate_location_id;
+    service->summary_.contacts = service->store_.size();
+  }
+  return service;
+}
+
+absl::Time SandboxService::Now() const { return options_.clock ? options_.clock() : absl::Now(); }
+
+void SandboxService::InjectStorm429(int count) {
+  if (count > 0) storm_remaining_.fetch_add(count);
+}
+
+bool SandboxService::TakeStormSlot() {
+  int current = storm_remaining_.load();
+  while (current > 0) {
+    if (storm_remaining_.compare_exchange_weak(current, current - 1)) return true;
+  }
+  return false;
+}
+
+SandboxStats SandboxService::Stats() const {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  SandboxStats s = stats_;
+  s.storm_remaining = storm_remaining_.load();
+  return s;
+}
+
+void SandboxService::Count(int status, bool rate_limited, bool storm) {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  ++stats_.requests;
+  ++stats_.by_status[status];
+  if (rate_limited) ++stats_.rate_limited_429;
+  if (storm) ++stats_.storm_429;
+}
+
+size_t SandboxService::ContactCount() const {
+  std::shared_lock<std::shared_mutex> lock(store_mu_);
+  return store_.size();
+}
+
+std::vector<std::string> SandboxService::RelatedRecords(RelatedKind kind,
+                                                        absl::string_view contact_id) const {
+  std::shared_lock<std::shared_mutex> lock(store_mu_);
+  return store_.Related(kind, contact_id);
+}
+
+HttpResponse SandboxService::Handle(const HttpRequest& request) {
+  if (absl::StartsWith(request.path, "/_sandbox/")) return HandleAdmin(request);
+
+  Route route = Route::kNone;
+  absl::string_view contact_id;
+  const absl::string_view path(request.path);
+  if (path == "/contacts/") {
+    if (request.method == "GET") route = Route::kList;
+    if (request.method == "POST") route = Route::kCreate;
+  } else if (absl::StartsWith(path, "/contacts/") && path.find('/', 10) == absl::string_view::npos) {
+    contact_id = path.substr(10);
+    if (request.method == "GET") route = Route::kGet;
+    if (request.method == "PUT") route = Route::kUpdate;
+    if (request.method == "DELETE") route = Route::kDelete;
+  }
+
+  Context ctx;
+  ctx.trace_id = NewTraceId();
+  bool rate_limited = false;
+  bool storm = false;
+  HttpResponse response;
+  if (route == Route::kNone) {
+    response = NotFoundRoute(request, ctx.trace_id);
+  } else {
+    if (const std::string* auth = request.Header("authorization")) {
+      absl::string_view value = absl::StripAsciiWhitespace(*auth);
+      if (value.size() > 7 && absl::EqualsIgnoreCase(value.substr(0, 7), "bearer ")) {
+        const auto it = tokens_.find(absl::StripAsciiWhitespace(value.substr(7)));
+        if (it != tokens_.end()) ctx.grant = &it->second;
+      }
+    }
+    RateLimitDecision decision;
+    if (TakeStormSlot()) {
+      storm = true;
+      if (ctx.grant) decision = limiter_.Peek(ctx.grant->location_id, Now());
+      response = Error(429, "Too Many Requests", "", ctx.trace_id);
+    } else if (ctx.grant == nullptr) {
+      response = Error(401, "Invalid token: access token is invalid", "Unauthorized", ctx.trace_id);
+    } else {
+      decision = limiter_.Acquire(ctx.grant->location_id, Now());
+      if (!decision.allowed) {
+        rate_limited = true;
+        response = Error(429, "Too Many Requests", "", ctx.trace_id);
+      } else {
+        response = HandleApi(route, contact_id, request, ctx);
+      }
+    }
+    if (ctx.grant) AddRateLimitHeaders(decision, &response);
+  }
+  response.headers.emplace_back("X-Request-Id", ctx.trace_id);
+  Count(response.status, rate_limited, storm);
+  return response;
+}
+
+HttpResponse SandboxService::HandleApi(Route route, absl::string_view contact_id,
+                                       const HttpRequest& request, Context& ctx) {
+  const std::string* version = request.Header("version");
+  if (version == nullptr || absl::StripAsciiWhitespace(*version) != kApiVersion) {
+    return Error(400, "Version header was not found", "", ctx.trace_id);
+  }
+  const bool write = route == Route::kCreate || route == Route::kUpdate || route == Route::kDelete;
+  if (!HasScope(*ctx.grant, write ? kWriteScope : kReadScope)) {
+    return Error(401, "The token is not authorized for this scope.", "Unauthorized", ctx.trace_id);
+  }
+  switch (route) {
+    case Route::kList:
+      return ListContacts(request, ctx);
+    case Route::kGet:
+      return GetContact(contact_id, ctx);
+    case Route::kCreate:
+      return CreateContact(request, ctx);
+    case Route::kUpdate:
+      return UpdateContact(contact_id, request, ctx);
+    case Route::kDelete:
+      return DeleteContact(contact_id, ctx);
+    case Route::kNone:
+      break;
+  }
+  return NotFoundRoute(request, ctx.trace_id);
+}
+
+HttpResponse SandboxService::ListContacts(const HttpRequest& request, Context& ctx) {
+  const std::string* location = request.Query("locationId");
+  if (location && !location->empty() && *location != ctx.grant->location_id) {
+    return Forbidden(ctx.trace_id);
+  }
+  std::vector<std::string> messages;
+  if (location == nullptr || location->empty()) messages.push_back("locationId should not be empty");
+  size_t limit = kDefaultLimit;
+  if (const std::string* text = request.Query("limit")) {
+    if (auto value = ParseNumber(*text, "limit", &messages)) {
+      if (*value != std::floor(*value)) {
+        messages.push_back("limit must be an integer number");
+      } else if (*value > static_cast<double>(kMaxLimit)) {
+        messages.push_back("limit must not be greater than 100");
+      } else if (*value < 1) {
+        messages.push_back("limit must not be less than 1");
+      } else {
+        limit = static_cast<size_t>(*value);
+      }
+    }
+  }
+  std::optional<int64_t> start_after;
+  if (const std::string* text = request.Query("startAfter")) {
+    if (!text->empty()) {
+      if (auto value = ParseNumber(*text, "startAfter", &messages)) {
+        start_after = static_cast<int64_t>(std::floor(*value));
+      }
+    }
+  }
+  std::string start_after_id;
+  if (const std::string* text = request.Query("startAfterId")) start_after_id = *text;
+  if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
+
+  ListQuery query;
+  query.location_id = *location;
+  query.limit = limit;
+  if (const std::string* q = request.Query("query")) query.query_lower = Utf8ToLower(*q);
+
+  std::shared_lock<std::shared_mutex> lock(store_mu_);
+  if (start_after) {
+    query.after = ListCursor{*start_after, std::nullopt};
+    if (!start_after_id.empty()) query.after->id = start_after_id;
+  } else if (!start_after_id.empty()) {
+    const ContactRecord* anchor = store_.Find(start_after_id);
+    if (anchor == nullptr || anchor->location_id != query.location_id) {
+      return Unprocessable({"startAfterId must be a contact of this location when startAfter is not given"},
+                           ctx.trace_id);
+    }
+    query.after = ListCursor{anchor->date_added_ms, anchor->id};
+  }
+  const ListResult result = store_.List(query);
+
+  rapidjson::StringBuffer buffer;
+  buffer.Reserve(result.page.size() * 1200 + 512);
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("contacts");
+  w.StartArray();
+  for (const ContactRecord* r : result.page) {
+    w.RawValue(r->json.data(), r->json.size(), rapidjson::kObjectType);
+  }
+  w.EndArray();
+  w.Key("count");
+  w.Uint64(result.total);
+  w.Key("meta");
+  w.StartObject();
+  w.Key("total");
+  w.Uint64(result.total);
+  const uint64_t current_page = result.before / limit + 1;
+  const bool last = !result.has_more;
+  w.Key("nextPageUrl");
+  if (last) {
+    w.Null();
+  } else {
+    const ContactRecord* tail = result.page.back();
+    const std::string* host = request.Header("host");
+    std::string url = absl::StrCat("http://", host ? *host : std::string("localhost"),
+                                   "/contacts/?locationId=", UrlEncode(query.location_id),
+                                   "&startAfter=", tail->date_added_ms,
+                                   "&startAfterId=", UrlEncode(tail->id), "&limit=", limit);
+    if (const std::string* q = request.Query("query")) absl::StrAppend(&url, "&query=", UrlEncode(*q));
+    WriteString(w, url);
+  }
+  w.Key("startAfterId");
+  if (last) {
+    w.Null();
+  } else {
+    WriteString(w, result.page.back()->id);
+  }
+  w.Key("startAfter");
+  if (last) {
+    w.Null();
+  } else {
+    w.Int64(result.page.back()->date_added_ms);
+  }
+  w.Key("currentPage");
+  w.Uint64(current_page);
+  w.Key("nextPage");
+  if (last) {
+    w.Null();
+  } else {
+    w.Uint64(current_page + 1);
+  }
+  w.Key("prevPage");
+  if (current_page > 1) {
+    w.Uint64(current_page - 1);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+  w.EndObject();
+  return Json(200, Finish(buffer));
+}
+
+HttpResponse SandboxService::GetContact(absl::string_view contact_id, Context& ctx) {
+  std::shared_lock<std::shared_mutex> lock(store_mu_);
+  const ContactRecord* record = store_.Find(contact_id);
+  if (record == nullptr) return ContactNotFound(ctx.trace_id);
+  if (record->location_id != ctx.grant->location_id) return Forbidden(ctx.trace_id);
+  return Json(200, absl::StrCat("{\"contact\":", record->json, "}"));
+}
+
+HttpResponse SandboxService::CreateContact(const HttpRequest& request, Context& ctx) {
+  rapidjson::Document body;
+  if (auto error = ParseBody(request.body, &body, ctx.trace_id)) return *error;
+  const absl::string_view body_location = StringMember(body, "locationId");
+  if (!body_location.empty() && body_location != ctx.grant->location_id) return Forbidden(ctx.trace_id);
+
+  std::unique_lock<std::shared_mutex> lock(store_mu_);
+  const LocationInfo* location = store_.FindLocation(ctx.grant->location_id);
+  const std::vector<std::string> messages = ValidateContactDto(body, DtoKind::kCreate, location);
+  if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
+
+  const std::string email_lower = Utf8ToLower(StringMember(body, "email"));
+  if (const ContactRecord* other = store_.FindByEmail(ctx.grant->location_id, email_lower, "")) {
+    return Duplicate(*other, "email", ctx.trace_id);
+  }
+  const absl::string_view phone = StringMember(body, "phone");
+  if (!phone.empty()) {
+    const auto normalized = NormalizePhone(phone);
+    if (const ContactRecord* other =
+            store_.FindByPhone(ctx.grant->location_id, normalized ? *normalized : std::string(phone), "")) {
+      return Duplicate(*other, "phone", ctx.trace_id);
+    }
+  }
+  std::string id;
+  do {
+    id = RandomAlnumId(id_rng_);
+  } while (store_.Find(id) != nullptr);
+
+  rapidjson::Document contact;
+  BuildNewContact(body, location, id, FormatIsoMillis(absl::ToUnixMillis(Now())), &contact);
+  std::string json = ToJson(contact);
+  auto record = ContactRecord::FromValue(contact, json);
+  if (!record.ok()) return Error(500, "Internal server error", "", ctx.trace_id);
+  if (!store_.AddContact(*std::move(record)).ok()) {
+    return Error(500, "Internal server error", "", ctx.trace_id);
+  }
+  return Json(201, absl::StrCat("{\"contact\":", json, "}"));
+}
+
+HttpResponse SandboxService::UpdateContact(absl::string_view contact_id, const HttpRequest& request,
+                                           Context& ctx) {
+  rapidjson::Document body;
+  if (auto error = ParseBody(request.body, &body, ctx.trace_id)) return *error;
+  if (!body.IsObject()) return Error(400, "Request body must be a JSON object", "Bad Request", ctx.trace_id);
+
+  std::unique_lock<std::shared_mutex> lock(store_mu_);
+  const ContactRecord* existing = store_.Find(contact_id);
+  if (existing == nullptr) return ContactNotFound(ctx.trace_id);
+  if (existing->location_id != ctx.grant->location_id) return Forbidden(ctx.trace_id);
+  const absl::string_view body_location = StringMember(body, "locationId");
+  if (!body_location.empty() && body_location != ctx.grant->location_id) return Forbidden(ctx.trace_id);
+  const LocationInfo* location = store_.FindLocation(existing->location_id);
+  const std::vector<std::string> messages = ValidateContactDto(body, DtoKind::kUpdate, location);
+  if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
+
+  rapidjson::Document contact;
+  contact.Parse<rapidjson::kParseFullPrecisionFlag>(existing->json.data(), existing->json.size());
+  if (contact.HasParseError() || !contact.IsObject()) {
+    return Error(500, "Internal server error", "", ctx.trace_id);
+  }
+  ApplyContactUpdate(body, location, FormatIsoMillis(absl::ToUnixMillis(Now())), &contact);
+  std::string json = ToJson(contact);
+  auto record = ContactRecord::FromValue(contact, json);
+  if (!record.ok()) return Error(500, "Internal server error", "", ctx.trace_id);
+  if (!record->email_lower.empty() && record->email_lower != existing->email_lower) {
+    if (const ContactRecord* other =
+            store_.FindByEmail(existing->location_id, record->email_lower, existing->id)) {
+      return Duplicate(*other, "email", ctx.trace_id);
+    }
+  }
+  if (!record->phone.empty() && record->phone != existing->phone) {
+    if (const ContactRecord* other = store_.FindByPhone(existing->location_id, record->phone, existing->id)) {
+      return Duplicate(*other, "phone", ctx.trace_id);
+    }
+  }
+  if (!store_.ReplaceContact(*std::move(record)).ok()) {
+    return Error(500, "Internal server error", "", ctx.trace_id);
+  }
+  return Json(200, absl::StrCat("{\"succeded\":true,\"contact\":", json, "}"));
+}
+
+HttpResponse SandboxService::DeleteContact(absl::string_view contact_id, Context& ctx) {
+  std::unique_lock<std::shared_mutex> lock(store_mu_);
+  const ContactRecord* existing = store_.Find(contact_id);
+  if (existing == nullptr) return ContactNotFound(ctx.trace_id);
+  if (existing->location_id != ctx.grant->location_id) return Forbidden(ctx.trace_id);
+  store_.EraseContact(contact_id);
+  return Json(200, "{\"succeded\":true}");
+}
+
+HttpResponse SandboxService::HandleAdmin(const HttpRequest& request) {
+  const absl::string_view path(request.path);
+  if (request.method == "GET" && path == "/_sandbox/health") {
+    HttpResponse r;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "ok";
+    return r;
+  }
+  if (request.method == "GET" && path == "/_sandbox/stats") {
+    const SandboxStats s = Stats();
+    const size_t contacts = ContactCount();
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    w.Key("requests");
+    w.Uint64(s.requests);
+    w.Key("byStatus");
+    w.StartObject();
+    for (const auto& [status, count] : s.by_status) {
+      const std::string key = absl::StrCat(status);
+      w.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
+      w.Uint64(count);
+    }
+    w.EndObject();
+    w.Key("rateLimited429");
+    w.Uint64(s.rate_limited_429);
+    w.Key("storm429");
+    w.Uint64(s.storm_429);
+    w.Key("stormRemaining");
+    w.Int(s.storm_remaining);
+    w.Key("contacts");
+    w.Uint64(contacts);
+    w.EndObject();
+    return Json(200, Finish(buffer));
+  }
+  if (request.method == "POST" && path == "/_sandbox/storm429") {
+    int count = 0;
+    const std::string* text = request.Query("count");
+    if (text == nullptr || !absl::SimpleAtoi(*text, &count) || count < 0) {
+      return Error(400, "count must be a non-negative integer", "Bad Request", NewTraceId());
+    }
+    InjectStorm429(count);
+    return Json(200, absl::StrCat("{\"stormRemaining\":", storm_remaining_.load(), "}"));
+  }
+  return NotFoundRoute(request, NewTraceId());
+}
+
+}  // namespace ghl::sandbox
