@@ -174,6 +174,35 @@ TEST(PrismProxy, GatewayTrafficConformsToTheSpec) {
   EXPECT_THAT(PrismProblems(stack.prism_log()), ::testing::Not(::testing::IsEmpty()));
 }
 
+// The demo location through Prism without --errors: the only deviations
+// from the spec Prism may report are customFields[].value being a number or
+// an array (the spec says string; GHL and the dataset send typed values).
+// Anything else is a real violation and fails.
+TEST(PrismProxy, DemoDataDeviatesOnlyInCustomFieldValueTypes) {
+  RequirePrism();
+  StackOptions o;
+  o.prism_proxy = true;
+  o.prism_errors = false;
+  o.rate_limit_max = 1000000;
+  Stack stack(o);
+  ASSERT_EQ(stack.error(), "");
+  ListContactsRequest list;
+  list.set_location_id(kDemoLocation);
+  Listing listing = ListAll(stack.stub(), list);
+  ASSERT_TRUE(listing.status.ok()) << listing.status.error_message();
+  EXPECT_EQ(listing.ids.size(), 5000u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int custom_value_violations = 0;
+  for (const std::string& line : PrismProblems(stack.prism_log())) {
+    if (absl::StrContains(line, "did not pass the validation rules")) continue;  // per-response summary
+    const bool expected = absl::StrContains(line, ".customFields.") && absl::StrContains(line, ".value") &&
+                          absl::StrContains(line, "must be string");
+    EXPECT_TRUE(expected) << "unexpected spec violation: " << line;
+    custom_value_violations += expected;
+  }
+  EXPECT_GT(custom_value_violations, 0) << "the check saw nothing; is Prism validating?";
+}
+
 TEST(PrismMock, GatewayWorksOnResponsesOnlyTheSpecGenerated) {
   RequirePrism();
   const int port = FreePort();

@@ -34,11 +34,19 @@ struct StackOptions {
   bool demo_data = true;           // else generated
   int generated_contacts = 0;
   bool prism_proxy = false;
+  bool prism_errors = true;        // --errors: violations fail the call
   int rate_limit_max = 100;  // GHL's real burst limit
   int rate_limit_interval_ms = 10000;
   int retry_max_attempts = 6;
   std::string gateway_token = kFullToken;  // token the gateway sends for the demo location
 };
+
+inline std::vector<std::string> PrismProxyArgs(const std::string& upstream, int port, bool errors) {
+  std::vector<std::string> args{PrismBin(), "proxy", SharedDir() + "/ghl-api/apps/contacts.json", upstream,
+                                "-p", absl::StrCat(port), "-h", "127.0.0.1"};
+  if (errors) args.push_back("--errors");
+  return args;
+}
 
 class Stack {
  public:
@@ -65,9 +73,7 @@ class Stack {
       const int port = FreePort();
       prism_log_ = ::testing::TempDir() + absl::StrCat("/prism-proxy-", port, ".log");
       prism_ = std::make_unique<Subprocess>(
-          std::vector<std::string>{PrismBin(), "proxy", SharedDir() + "/ghl-api/apps/contacts.json", upstream,
-                                   "-p", absl::StrCat(port), "-h", "127.0.0.1", "--errors"},
-          prism_log_);
+          PrismProxyArgs(upstream, port, o.prism_errors), prism_log_);
       if (!WaitForPort(port, std::chrono::seconds(60))) {
         error_ = "prism proxy did not start: " + prism_->log();
         return;
