@@ -1,5 +1,7 @@
 #include "client/contacts_client.h"
 
+#include "client/channel.h"
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -9,28 +11,31 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
-#include "absl/strings/str_cat.h"
-#include "client/status_conversion.h"
+#include "client/page_stream.h"
 
 namespace ghl::client {
 namespace {
 
 namespace v1 = ::ghl::contacts::v1;
+using internal::CallUnary;
 
-// Adds where the export stopped to an error, so a user can see how far it
-// got and an operator can resume by hand.
-absl::Status WithProgress(const absl::Status& status, const ExportProgress& progress) {
-  absl::Status out(status.code(),
-                   absl::StrCat(status.message(), " (export stopped after ", progress.contacts, " contacts in ",
-                                progress.pages, " pages",
-                                progress.resume_token.empty() ? std::string()
-                                                              : absl::StrCat(", resume token ", progress.resume_token),
-                                ")"));
-  status.ForEachPayload([&out](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
-  return out;
-}
+// Drops the Empty of a unary call that returns nothing.
+absl::Status NoContent(const absl::StatusOr<google::protobuf::Empty>& result) { return result.status(); }
 
 }  // namespace
+
+namespace internal {
+
+void SetTimeout(grpc::ClientContext* context, absl::Duration timeout) {
+  if (timeout > absl::ZeroDuration() && timeout != absl::InfiniteDuration()) {
+    // A GPR_TIMESPAN deadline is relative: gRPC adds it to its own clock when
+    // the call starts, so no clock is read here (the injected Clock only
+    // drives our sleeps and measurements; gRPC deadlines are gRPC's).
+    context->set_deadline(gpr_time_from_millis(absl::ToInt64Milliseconds(timeout), GPR_TIMESPAN));
+  }
+}
+
+}  // namespace internal
 
 absl::Duration ExportRetryPolicy::BackoffFor(int failures) const {
   if (failures < 1) failures = 1;
@@ -44,129 +49,114 @@ ContactsClient::ContactsClient(std::shared_ptr<v1::ContactsService::StubInterfac
                                ContactsClientOptions options, std::shared_ptr<Clock> clock)
     : stub_(std::move(stub)), options_(std::move(options)), clock_(std::move(clock)) {}
 
-void ContactsClient::PrepareContext(grpc::ClientContext* context) const {
-  if (options_.timeout > absl::ZeroDuration() && options_.timeout != absl::InfiniteDuration()) {
-    // A GPR_TIMESPAN deadline is relative: gRPC adds it to its own clock when
-    // the call starts, so no clock is read here (the injected Clock only
-    // drives our sleeps and measurements; gRPC deadlines are gRPC's).
-    context->set_deadline(gpr_time_from_millis(absl::ToInt64Milliseconds(options_.timeout), GPR_TIMESPAN));
-  }
-}
+// Each unary method: one call with the client's deadline (CallUnary).
+#define GHL_CONTACTS_CALL(Method, Response)                                                           \
+  CallUnary<Response>(                                                                                \
+      [this](grpc::ClientContext* c, const auto& r, Response* out) { return stub_->Method(c, r, out); }, \
+      request, options_.timeout)
 
 absl::StatusOr<v1::Contact> ContactsClient::GetContact(const v1::GetContactRequest& request) const {
-  grpc::ClientContext context;
-  PrepareContext(&context);
-  v1::Contact response;
-  absl::Status status = FromGrpcStatus(stub_->GetContact(&context, request, &response));
-  if (!status.ok()) return status;
-  return response;
+  return GHL_CONTACTS_CALL(GetContact, v1::Contact);
 }
 
 absl::StatusOr<v1::Contact> ContactsClient::CreateContact(const v1::CreateContactRequest& request) const {
-  grpc::ClientContext context;
-  PrepareContext(&context);
-  v1::Contact response;
-  absl::Status status = FromGrpcStatus(stub_->CreateContact(&context, request, &response));
-  if (!status.ok()) return status;
-  return response;
+  return GHL_CONTACTS_CALL(CreateContact, v1::Contact);
 }
 
 absl::StatusOr<v1::Contact> ContactsClient::UpdateContact(const v1::UpdateContactRequest& request) const {
-  grpc::ClientContext context;
-  PrepareContext(&context);
-  v1::Contact response;
-  absl::Status status = FromGrpcStatus(stub_->UpdateContact(&context, request, &response));
-  if (!status.ok()) return status;
-  return response;
+  return GHL_CONTACTS_CALL(UpdateContact, v1::Contact);
 }
 
 absl::Status ContactsClient::DeleteContact(const v1::DeleteContactRequest& request) const {
-  grpc::ClientContext context;
-  PrepareContext(&context);
-  google::protobuf::Empty response;
-  return FromGrpcStatus(stub_->DeleteContact(&context, request, &response));
+  return NoContent(GHL_CONTACTS_CALL(DeleteContact, google::protobuf::Empty));
 }
+
+absl::StatusOr<v1::UpsertContactResponse> ContactsClient::UpsertContact(
+    const v1::UpsertContactRequest& request) const {
+  return GHL_CONTACTS_CALL(UpsertContact, v1::UpsertContactResponse);
+}
+
+absl::StatusOr<v1::FindDuplicateContactResponse> ContactsClient::FindDuplicateContact(
+    const v1::FindDuplicateContactRequest& request) const {
+  return GHL_CONTACTS_CALL(FindDuplicateContact, v1::FindDuplicateContactResponse);
+}
+
+absl::StatusOr<v1::AddFollowersResponse> ContactsClient::AddFollowers(const v1::AddFollowersRequest& request) const {
+  return GHL_CONTACTS_CALL(AddFollowers, v1::AddFollowersResponse);
+}
+
+absl::StatusOr<v1::RemoveFollowersResponse> ContactsClient::RemoveFollowers(
+    const v1::RemoveFollowersRequest& request) const {
+  return GHL_CONTACTS_CALL(RemoveFollowers, v1::RemoveFollowersResponse);
+}
+
+absl::Status ContactsClient::AddToCampaign(const v1::AddToCampaignRequest& request) const {
+  return NoContent(GHL_CONTACTS_CALL(AddToCampaign, google::protobuf::Empty));
+}
+
+absl::Status ContactsClient::RemoveFromCampaign(const v1::RemoveFromCampaignRequest& request) const {
+  return NoContent(GHL_CONTACTS_CALL(RemoveFromCampaign, google::protobuf::Empty));
+}
+
+absl::Status ContactsClient::RemoveFromAllCampaigns(const v1::RemoveFromAllCampaignsRequest& request) const {
+  return NoContent(GHL_CONTACTS_CALL(RemoveFromAllCampaigns, google::protobuf::Empty));
+}
+
+absl::Status ContactsClient::AddToWorkflow(const v1::AddToWorkflowRequest& request) const {
+  return NoContent(GHL_CONTACTS_CALL(AddToWorkflow, google::protobuf::Empty));
+}
+
+absl::Status ContactsClient::RemoveFromWorkflow(const v1::RemoveFromWorkflowRequest& request) const {
+  return NoContent(GHL_CONTACTS_CALL(RemoveFromWorkflow, google::protobuf::Empty));
+}
+
+absl::StatusOr<v1::BulkUpdateBusinessResponse> ContactsClient::BulkUpdateBusiness(
+    const v1::BulkUpdateBusinessRequest& request) const {
+  return GHL_CONTACTS_CALL(BulkUpdateBusiness, v1::BulkUpdateBusinessResponse);
+}
+
+#undef GHL_CONTACTS_CALL
 
 absl::StatusOr<ExportProgress> ContactsClient::ExportContacts(const v1::ListContactsRequest& request,
                                                               const ContactSink& on_contact,
                                                               const ProgressCallback& on_progress) const {
-  const absl::Time start = clock_->Now();
-  ExportProgress progress;
-  v1::ListContactsRequest attempt_request = request;
-  int32_t last_page_number = 0;
-  int failures_in_a_row = 0;
+  return internal::ReadPages<v1::Contact, v1::ListContactsRequest, v1::ListContactsResponse>(
+      request,
+      [this](grpc::ClientContext* context, const v1::ListContactsRequest& r) { return stub_->ListContacts(context, r); },
+      &v1::ListContactsResponse::contacts, "contacts", on_contact, on_progress, options_.export_retry, *clock_);
+}
 
-  while (true) {
-    grpc::ClientContext context;
-    std::unique_ptr<grpc::ClientReaderInterface<v1::ListContactsResponse>> reader =
-        stub_->ListContacts(&context, attempt_request);
-    v1::ListContactsResponse page;
-    bool saw_last_page = false;
-    absl::Status stop;  // set when we end the stream ourselves with an error
-    while (reader->Read(&page)) {
-      // Page numbers are 1-based over the whole listing; after a resume the
-      // next page must follow the last one we delivered, else a page was lost
-      // or would be repeated.
-      if (page.page_number() > 0 && last_page_number > 0 && page.page_number() != last_page_number + 1) {
-        stop = absl::DataLossError(absl::StrCat("page ", page.page_number(), " arrived after page ",
-                                                last_page_number, "; refusing to skip or repeat contacts"));
-        break;
-      }
-      for (const v1::Contact& contact : page.contacts()) {
-        stop = on_contact(contact);
-        if (!stop.ok()) break;
-        ++progress.contacts;
-      }
-      if (!stop.ok()) break;
-      ++progress.pages;
-      if (page.total_size() > 0) progress.total = page.total_size();
-      if (page.page_number() > 0) last_page_number = page.page_number();
-      progress.resume_token = page.resume_token();
-      progress.elapsed = clock_->Now() - start;
-      failures_in_a_row = 0;
-      if (on_progress) on_progress(progress);
-      if (page.last_page()) {
-        saw_last_page = true;
-        break;
-      }
-      if (page.resume_token().empty()) {
-        // Without a token a break after this page could only restart from
-        // the beginning, which would repeat contacts.
-        stop = absl::DataLossError(
-            absl::StrCat("page ", progress.pages, " carried no resume_token; the export cannot be resumed safely"));
-        break;
-      }
-    }
-    if (saw_last_page || !stop.ok()) {
-      // Everything we need has arrived (or we are giving up): do not wait
-      // for the server to close the stream.
-      context.TryCancel();
-      reader->Finish();
-      if (!stop.ok()) return WithProgress(stop, progress);
-      progress.elapsed = clock_->Now() - start;
-      return progress;
-    }
+absl::StatusOr<ExportProgress> ContactsClient::SearchContacts(const v1::SearchContactsRequest& request,
+                                                              const ContactSink& on_contact,
+                                                              const ProgressCallback& on_progress) const {
+  return internal::ReadPages<v1::Contact, v1::SearchContactsRequest, v1::SearchContactsResponse>(
+      request,
+      [this](grpc::ClientContext* context, const v1::SearchContactsRequest& r) {
+        return stub_->SearchContacts(context, r);
+      },
+      &v1::SearchContactsResponse::contacts, "contacts", on_contact, on_progress, options_.export_retry, *clock_);
+}
 
-    absl::Status status = FromGrpcStatus(reader->Finish());
-    if (status.ok()) {
-      status = absl::UnavailableError("the stream ended before the last page");
-    }
-    if (status.code() != absl::StatusCode::kUnavailable) return WithProgress(status, progress);
-    ++failures_in_a_row;
-    if (failures_in_a_row >= options_.export_retry.max_attempts) {
-      return WithProgress(absl::UnavailableError(absl::StrCat(status.message(), " (gave up after ",
-                                                              failures_in_a_row, " attempts in a row)")),
-                          progress);
-    }
-    clock_->Sleep(options_.export_retry.BackoffFor(failures_in_a_row));
-    ++progress.reconnects;
-    if (!progress.resume_token.empty()) attempt_request.set_resume_token(progress.resume_token);
-  }
+absl::StatusOr<ExportProgress> ContactsClient::ListBusinessContacts(const v1::ListBusinessContactsRequest& request,
+                                                                    const ContactSink& on_contact,
+                                                                    const ProgressCallback& on_progress) const {
+  return internal::ReadPages<v1::Contact, v1::ListBusinessContactsRequest, v1::ListBusinessContactsResponse>(
+      request,
+      [this](grpc::ClientContext* context, const v1::ListBusinessContactsRequest& r) {
+        return stub_->ListBusinessContacts(context, r);
+      },
+      &v1::ListBusinessContactsResponse::contacts, "contacts", on_contact, on_progress, options_.export_retry,
+      *clock_);
 }
 
 std::unique_ptr<ContactsClient> MakeContactsClient(const std::string& target, ContactsClientOptions options,
                                                    std::shared_ptr<Clock> clock) {
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  return MakeContactsClient(NewGatewayChannel(target), std::move(options),
+                            std::move(clock));
+}
+
+std::unique_ptr<ContactsClient> MakeContactsClient(std::shared_ptr<grpc::Channel> channel,
+                                                   ContactsClientOptions options, std::shared_ptr<Clock> clock) {
   return std::make_unique<ContactsClient>(v1::ContactsService::NewStub(channel), std::move(options),
                                           std::move(clock));
 }

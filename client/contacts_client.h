@@ -127,8 +127,57 @@ class ContactsClient {
                                                 const ContactSink& on_contact,
                                                 const ProgressCallback& on_progress = nullptr) const;
 
+  /// Streams every contact matching request's filters into `on_contact`,
+  /// resuming a broken stream like ExportContacts (same contract).
+  absl::StatusOr<ExportProgress> SearchContacts(const ghl::contacts::v1::SearchContactsRequest& request,
+                                                const ContactSink& on_contact,
+                                                const ProgressCallback& on_progress = nullptr) const;
+
+  /// Streams every contact of request.business_id into `on_contact`,
+  /// resuming a broken stream like ExportContacts (same contract).
+  absl::StatusOr<ExportProgress> ListBusinessContacts(const ghl::contacts::v1::ListBusinessContactsRequest& request,
+                                                      const ContactSink& on_contact,
+                                                      const ProgressCallback& on_progress = nullptr) const;
+
+  /// Creates or updates the contact GHL matches (idempotent).
+  /// @return the contact, whether it was created, and the matched id.
+  absl::StatusOr<ghl::contacts::v1::UpsertContactResponse> UpsertContact(
+      const ghl::contacts::v1::UpsertContactRequest& request) const;
+
+  /// Finds the contact GHL treats as a duplicate of an email and/or phone.
+  /// @return a response without contact when there is none (not an error).
+  absl::StatusOr<ghl::contacts::v1::FindDuplicateContactResponse> FindDuplicateContact(
+      const ghl::contacts::v1::FindDuplicateContactRequest& request) const;
+
+  /// Adds followers (user ids) to a contact.
+  absl::StatusOr<ghl::contacts::v1::AddFollowersResponse> AddFollowers(
+      const ghl::contacts::v1::AddFollowersRequest& request) const;
+
+  /// Removes followers from a contact.
+  absl::StatusOr<ghl::contacts::v1::RemoveFollowersResponse> RemoveFollowers(
+      const ghl::contacts::v1::RemoveFollowersRequest& request) const;
+
+  /// Adds a contact to a campaign.
+  absl::Status AddToCampaign(const ghl::contacts::v1::AddToCampaignRequest& request) const;
+
+  /// Removes a contact from a campaign.
+  absl::Status RemoveFromCampaign(const ghl::contacts::v1::RemoveFromCampaignRequest& request) const;
+
+  /// Removes a contact from every campaign.
+  absl::Status RemoveFromAllCampaigns(const ghl::contacts::v1::RemoveFromAllCampaignsRequest& request) const;
+
+  /// Adds a contact to a workflow.
+  absl::Status AddToWorkflow(const ghl::contacts::v1::AddToWorkflowRequest& request) const;
+
+  /// Removes a contact from a workflow.
+  absl::Status RemoveFromWorkflow(const ghl::contacts::v1::RemoveFromWorkflowRequest& request) const;
+
+  /// Puts contacts into a business or takes them out of theirs.
+  /// @return the ids GHL updated.
+  absl::StatusOr<ghl::contacts::v1::BulkUpdateBusinessResponse> BulkUpdateBusiness(
+      const ghl::contacts::v1::BulkUpdateBusinessRequest& request) const;
+
  private:
-  void PrepareContext(grpc::ClientContext* context) const;
 
   std::shared_ptr<ghl::contacts::v1::ContactsService::StubInterface> stub_;
   ContactsClientOptions options_;
@@ -140,6 +189,10 @@ class ContactsClient {
 /// @param target gRPC target, e.g. "127.0.0.1:50051".
 std::unique_ptr<ContactsClient> MakeContactsClient(const std::string& target, ContactsClientOptions options,
                                                    std::shared_ptr<Clock> clock);
+
+/// Builds a client on an existing channel (shared with other clients).
+std::unique_ptr<ContactsClient> MakeContactsClient(std::shared_ptr<grpc::Channel> channel,
+                                                   ContactsClientOptions options, std::shared_ptr<Clock> clock);
 
 }  // namespace ghl::client
 

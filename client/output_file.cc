@@ -1,5 +1,6 @@
 #include "client/output_file.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,6 +23,14 @@ absl::Status ErrnoError(int error, absl::string_view what, absl::string_view pat
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) {
+  // The file is renamed into place at the end: that would replace a symlink,
+  // FIFO or device (e.g. /dev/stdout) with a regular file, so refuse those.
+  struct stat st;
+  if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--out ", path, ": exists and is not a regular file (symlink, directory, FIFO or device); "
+        "give a plain file path"));
+  }
   std::string partial = absl::StrCat(path, ".partial");
   std::FILE* file = std::fopen(partial.c_str(), "wb");
   if (file == nullptr) return ErrnoError(errno, "cannot create", partial);

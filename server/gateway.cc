@@ -8,7 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/contacts/contacts_connection.h"
 #include "adapters/ghl/http/curl_http_transport.h"
+#include "server/catalog_service_impl.h"
 #include "server/contacts_service_impl.h"
+#include "server/resource_services.h"
 #include "server/worker_pool.h"
 
 namespace ghl::server {
@@ -16,6 +18,8 @@ namespace ghl::server {
 struct Gateway::State {
   std::unique_ptr<WorkerPool> pool;
   std::unique_ptr<ContactsServiceImpl> contacts;
+  std::unique_ptr<ResourceServices> resources;  // tasks, notes, appointments, tags
+  std::unique_ptr<CatalogServiceImpl> catalog;
   std::unique_ptr<grpc::Server> server;
   bool shut_down = false;
 };
@@ -25,7 +29,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
                                                         std::shared_ptr<auth::TokenSource> tokens) {
   if (!transport) transport = http::MakeCurlHttpTransport();
   if (!tokens) tokens = std::make_shared<auth::StaticTokenSource>(config.tokens);
-  auto stub = contacts::MakeDefaultContactsStub(std::move(transport), config.upstream, std::move(tokens));
+  auto stub = contacts::MakeDefaultContactsStub(transport, config.upstream, tokens);
   contacts::ConnectionOptions options;
   options.call_timeout = config.upstream_timeout;
   options.retry.max_attempts = config.retry_max_attempts;
@@ -39,12 +43,19 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   State& s = *gateway->state_;
   s.pool = std::make_unique<WorkerPool>(config.workers);
   s.contacts = std::make_unique<ContactsServiceImpl>(std::move(connection), s.pool.get());
+  s.resources = MakeResourceServices(transport, config.upstream, tokens, options, s.pool.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // Without this a second gateway on the same --listen port would silently
+  // share it (SO_REUSEPORT) and take half the calls.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &gateway->port_);
   builder.RegisterService(s.contacts.get());
+  s.resources->RegisterWith(&builder);
+  s.catalog = std::make_unique<CatalogServiceImpl>();
+  builder.RegisterService(s.catalog.get());
   s.server = builder.BuildAndStart();
   if (!s.server || gateway->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));

@@ -41,7 +41,12 @@ const std::vector<Option>& Options() {
       {"listen", "GHL_GATEWAY_LISTEN", "gRPC listen address (host:port; port 0 picks one)",
        [](const GatewayConfig& c) { return c.listen; },
        [](const std::string& v, GatewayConfig* c) {
-         if (v.find(':') == std::string::npos) return absl::InvalidArgumentError("--listen: expected host:port");
+         const auto colon = v.rfind(':');
+         int port = -1;
+         if (colon == std::string::npos || colon == 0 || !absl::SimpleAtoi(v.substr(colon + 1), &port) ||
+             port < 0 || port > 65535) {
+           return absl::InvalidArgumentError("--listen: expected host:port with a port in [0, 65535]");
+         }
          c->listen = v;
          return absl::OkStatus();
        }},
@@ -163,7 +168,8 @@ absl::StatusOr<GatewayConfig> ParseGatewayConfig(const std::vector<std::string>&
   if (auto it = env.find("GHL_LOCATION_TOKENS"); it != env.end() && !it->second.empty()) {
     auto tokens = auth::ParseTokensEnv(it->second);
     if (!tokens.ok()) return tokens.status();
-    for (auto& [loc, tok] : *tokens) config.tokens[loc] = tok;
+    // The file (a flag) wins over the variable for a location in both.
+    for (auto& [loc, tok] : *tokens) config.tokens.emplace(loc, tok);
   }
   return config;
 }

@@ -69,7 +69,11 @@ absl::StatusOr<ghl::contacts::ListPosition> DecodeResumeToken(
     return absl::InvalidArgumentError(
         "resume_token: was issued for another location_id or query");
   }
+  // Tokens are not signed: bound what a forged one can claim.
+  constexpr int32_t kMaxPages = 100000000;
+  constexpr int64_t kMaxContacts = int64_t{1} << 40;
   if (cursor.pages_delivered() < 0 || cursor.contacts_delivered() < 0 ||
+      cursor.pages_delivered() > kMaxPages || cursor.contacts_delivered() > kMaxContacts ||
       (!cursor.done() && cursor.pages_delivered() > 0 && cursor.start_after_id().empty())) {
     return absl::InvalidArgumentError("resume_token: inconsistent position");
   }

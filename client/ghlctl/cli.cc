@@ -20,6 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
+#include "client/ghlctl/groups.h"
 
 namespace ghl::client::ghlctl {
 namespace {
@@ -515,7 +516,7 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args, const
 }
 
 std::string GeneralUsage() {
-  return R"(ghlctl: command-line client of the GHL Contacts gateway.
+  return absl::StrCat(R"(ghlctl: command-line client of the GHL Contacts gateway.
 
 Usage: ghlctl [global flags] <command> [flags]
 
@@ -527,6 +528,9 @@ Commands:
   delete   Delete a contact.
   help     Print this help, or a command's help (ghlctl help export).
 
+Command groups (ghlctl <group> --help for each):
+)",
+                      GroupSummaries(), R"(
 Global flags (before or after the command):
   --gateway HOST:PORT  Gateway address. Default: $GHL_GATEWAY, else 127.0.0.1:50051.
   --timeout DURATION   Deadline of each call: 30s, 500ms, 2m or plain seconds
@@ -537,7 +541,7 @@ Global flags (before or after the command):
 Exit status: 0 success; 1 the gateway returned an error; 2 usage error;
 3 local error (e.g. the output file cannot be written). Errors are printed to
 stderr as "error: <gRPC code>: <message>".
-)";
+)");
 }
 
 std::string CommandUsage(Command command) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
 #include "client/csv_writer.h"
+#include "client/ghlctl/groups.h"
 #include "client/jsonl_writer.h"
 
 namespace ghl::client::ghlctl {
@@ -153,6 +154,8 @@ int Execute(const Invocation& invocation, const ContactsClient& client, const Co
 }
 
 int Run(const std::vector<std::string>& args, const Console& console, const RunOptions& options) {
+  // Command groups (catalog, tasks, notes, ...) parse and run themselves.
+  if (std::optional<int> exit_code = RunCommandGroup(args, console, options)) return *exit_code;
   absl::StatusOr<Invocation> invocation = ParseArgs(args, options.env, *console.in);
   if (!invocation.ok()) {
     *console.err << FormatError(invocation.status()) << '\n'

@@ -108,6 +108,8 @@ class Stack {
   /// The URL the gateway calls (Prism when proxied, else the sandbox).
   const std::string& upstream() const { return upstream_; }
   ghl::contacts::v1::ContactsService::Stub& stub() { return *stub_; }
+  /// The channel to the gateway, for stubs of its other services.
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   ghl::sandbox::Sandbox& sandbox() { return *sandbox_; }
   std::string prism_log() const { return prism_ ? prism_->log() : ""; }
 

@@ -14,7 +14,17 @@ namespace {
 
 using Allocator = rapidjson::Document::AllocatorType;
 
-enum class Kind { kString, kLocationId, kBool, kDndSettings, kInboundDnd, kTags, kCustomFields, kDate };
+enum class Kind {
+  kString,
+  kLocationId,
+  kBool,
+  kDndSettings,
+  kInboundDnd,
+  kTags,
+  kCustomFields,
+  kDate,
+  kUpsertFlag,  // createNewIfDuplicateAllowed: checked, never stored
+};
 
 struct FieldRule {
   const char* name;
@@ -50,14 +60,31 @@ constexpr FieldRule kRules[] = {
     {"country", Kind::kString, true, true, false, false},
     {"companyName", Kind::kString, true, true, true, true},
     {"assignedTo", Kind::kString, true, true, false, true},
+    {"createNewIfDuplicateAllowed", Kind::kUpsertFlag, false, false, false, false},
 };
+
+bool OnKind(const FieldRule& rule, DtoKind kind) {
+  switch (kind) {
+    case DtoKind::kCreate:
+      return rule.on_create;
+    case DtoKind::kUpdate:
+      return rule.on_update;
+    case DtoKind::kUpsert:
+      return rule.on_create || rule.kind == Kind::kUpsertFlag;
+  }
+  return false;
+}
+
+bool NullableOn(const FieldRule& rule, DtoKind kind) {
+  return kind == DtoKind::kUpdate ? rule.nullable_on_update : rule.nullable_on_create;
+}
 
 constexpr const char* kDndChannels[] = {"Call", "Email", "SMS", "WhatsApp", "GMB", "FB"};
 
 const FieldRule* FindRule(absl::string_view name, DtoKind kind) {
   for (const auto& rule : kRules) {
     if (name == rule.name) {
-      return (kind == DtoKind::kCreate ? rule.on_create : rule.on_update) ? &rule : nullptr;
+      return OnKind(rule, kind) ? &rule : nullptr;
     }
   }
   return nullptr;
@@ -159,6 +186,7 @@ void CheckMember(const FieldRule& rule, const rapidjson::Value& value, const Loc
       }
       return;
     case Kind::kBool:
+    case Kind::kUpsertFlag:
       if (!value.IsBool()) out->push_back(absl::StrCat(name, " must be a boolean value"));
       return;
     case Kind::kDate:
@@ -307,7 +335,7 @@ std::vector<std::string> ValidateContactDto(const rapidjson::Value& body, DtoKin
                                             const LocationInfo* location) {
   std::vector<std::string> out;
   if (!body.IsObject()) {
-    if (kind == DtoKind::kCreate) out.push_back("locationId should not be empty");
+    if (kind != DtoKind::kUpdate) out.push_back("locationId should not be empty");
     return out;
   }
   for (const auto& m : body.GetObject()) {
@@ -316,10 +344,10 @@ std::vector<std::string> ValidateContactDto(const rapidjson::Value& body, DtoKin
     }
   }
   for (const auto& rule : kRules) {
-    if (!(kind == DtoKind::kCreate ? rule.on_create : rule.on_update)) continue;
+    if (!OnKind(rule, kind)) continue;
     const auto it = body.FindMember(rule.name);
     if (it == body.MemberEnd() || it->value.IsNull()) {
-      const bool nullable = kind == DtoKind::kCreate ? rule.nullable_on_create : rule.nullable_on_update;
+      const bool nullable = NullableOn(rule, kind);
       if (rule.kind == Kind::kLocationId) {
         out.push_back("locationId should not be empty");
       } else if (it != body.MemberEnd() && !nullable) {
@@ -391,10 +419,10 @@ void BuildNewContact(const rapidjson::Value& body, const LocationInfo* location,
 }
 
 void ApplyContactUpdate(const rapidjson::Value& body, const LocationInfo* location,
-                        absl::string_view now_iso, rapidjson::Document* contact) {
+                        absl::string_view now_iso, rapidjson::Document* contact, DtoKind kind) {
   Allocator& a = contact->GetAllocator();
   for (const auto& m : body.GetObject()) {
-    const FieldRule* rule = FindRule(View(m.name), DtoKind::kUpdate);
+    const FieldRule* rule = FindRule(View(m.name), kind);
     if (rule == nullptr) continue;
     const char* name = rule->name;
     const bool clear = m.value.IsNull() || (m.value.IsString() && m.value.GetStringLength() == 0 &&
@@ -440,6 +468,7 @@ void ApplyContactUpdate(const rapidjson::Value& body, const LocationInfo* locati
         break;
       }
       case Kind::kLocationId:
+      case Kind::kUpsertFlag:
         break;
     }
   }

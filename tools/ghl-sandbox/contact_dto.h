@@ -29,8 +29,9 @@
 
 namespace ghl::sandbox {
 
-/// Which DTO a request body is checked against.
-enum class DtoKind { kCreate, kUpdate };
+/// Which DTO a request body is checked against. UpsertContactDto is
+/// CreateContactDto plus `createNewIfDuplicateAllowed` (a boolean).
+enum class DtoKind { kCreate, kUpdate, kUpsert };
 
 /// Checks a request body (a JSON object) against the DTO, resolving custom
 /// field references against `location` (may be null: then every custom
@@ -46,12 +47,15 @@ std::vector<std::string> ValidateContactDto(const rapidjson::Value& body, DtoKin
 void BuildNewContact(const rapidjson::Value& body, const LocationInfo* location,
                      absl::string_view id, absl::string_view now_iso, rapidjson::Document* out);
 
-/// Applies a validated UpdateContactDto body to a stored contact in place:
-/// members keep their order, new members are appended, derived members
-/// (`name`, `*LowerCase`) follow the fields they derive from, and
+/// Applies a validated UpdateContactDto body (or, with kind kUpsert, an
+/// UpsertContactDto body matched to an existing contact; `locationId` and
+/// `createNewIfDuplicateAllowed` are not stored) to a stored contact in
+/// place: members keep their order, new members are appended, derived
+/// members (`name`, `*LowerCase`) follow the fields they derive from, and
 /// `dateUpdated` becomes `now_iso`.
 void ApplyContactUpdate(const rapidjson::Value& body, const LocationInfo* location,
-                        absl::string_view now_iso, rapidjson::Document* contact);
+                        absl::string_view now_iso, rapidjson::Document* contact,
+                        DtoKind kind = DtoKind::kUpdate);
 
 /// Serialises compactly; non-ASCII characters are written as UTF-8, not
 /// escaped.

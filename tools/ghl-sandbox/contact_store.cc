@@ -13,6 +13,7 @@ namespace ghl::sandbox {
 
 struct ContactStore::LocationState {
   std::optional<LocationInfo> info;
+  RelatedGenerator generator;
   std::vector<ContactRecord*> order;  // by (date_added_ms, id)
   internal::FieldIndex by_email;
   internal::FieldIndex by_phone;
@@ -123,6 +124,7 @@ absl::StatusOr<ContactRecord> ContactRecord::FromValue(const rapidjson::Value& c
   }
   r.search_text = Utf8ToLower(absl::StrCat(name, "\n", StringMember(contact, "companyName")));
   r.display_name = std::move(name);
+  r.business_id = std::string(StringMember(contact, "businessId"));
   r.json = std::move(json);
   return r;
 }
@@ -183,6 +185,7 @@ void ContactStore::RemoveOrdered(LocationState& state, const ContactRecord* reco
 }
 
 absl::Status ContactStore::AddContacts(std::vector<ContactRecord> records) {
+  ++version_;
   by_id_.reserve(by_id_.size() + records.size());
   absl::flat_hash_set<LocationState*> touched;
   absl::Status status;
@@ -211,6 +214,7 @@ absl::Status ContactStore::AddContact(ContactRecord record) {
   if (by_id_.contains(record.id)) {
     return absl::AlreadyExistsError(absl::StrCat("duplicate contact id ", record.id));
   }
+  ++version_;
   auto owned = std::make_unique<ContactRecord>(std::move(record));
   ContactRecord* r = owned.get();
   by_id_.emplace(absl::string_view(r->id), std::move(owned));
@@ -238,6 +242,7 @@ absl::Status ContactStore::ReplaceContact(ContactRecord record) {
 bool ContactStore::EraseContact(absl::string_view id) {
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return false;
+  ++version_;
   ContactRecord* r = it->second.get();
   LocationState& state = StateFor(r->location_id);
   UnindexFields(state, r);
@@ -249,6 +254,7 @@ bool ContactStore::EraseContact(absl::string_view id) {
       related_[k].erase(rel);
     }
   }
+  for (auto& m : memberships_) m.erase(r->id);
   by_id_.erase(it);
   return true;
 }
@@ -315,19 +321,144 @@ size_t ContactStore::CountInLocation(absl::string_view location_id) const {
 }
 
 void ContactStore::AddRelated(RelatedKind kind, std::string contact_id, std::string json) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  std::string id = doc.IsObject() ? std::string(StringMember(doc, "id")) : std::string();
+  AddRelated(kind, absl::string_view(contact_id), RelatedRecord{std::move(id), std::move(json)});
+}
+
+void ContactStore::AddRelated(RelatedKind kind, absl::string_view contact_id, RelatedRecord record) {
   const int k = static_cast<int>(kind);
-  related_[k][std::move(contact_id)].push_back(std::move(json));
+  related_[k][contact_id].push_back(std::move(record));
   ++related_counts_[k];
 }
 
 std::vector<std::string> ContactStore::Related(RelatedKind kind, absl::string_view contact_id) const {
+  std::vector<std::string> out;
+  for (auto& r : RelatedRecords(kind, contact_id)) out.push_back(std::move(r.json));
+  return out;
+}
+
+std::vector<RelatedRecord> ContactStore::RelatedRecords(RelatedKind kind,
+                                                        absl::string_view contact_id) const {
   const auto& map = related_[static_cast<int>(kind)];
   const auto it = map.find(contact_id);
-  return it == map.end() ? std::vector<std::string>{} : it->second;
+  if (it != map.end()) return it->second;
+  const ContactRecord* contact = Find(contact_id);
+  if (contact == nullptr) return {};
+  const LocationState* state = FindState(contact->location_id);
+  if (state == nullptr || !state->generator) return {};
+  return state->generator(kind, *contact);
+}
+
+std::optional<RelatedRecord> ContactStore::FindRelated(RelatedKind kind,
+                                                       absl::string_view contact_id,
+                                                       absl::string_view id) const {
+  const auto& map = related_[static_cast<int>(kind)];
+  const auto it = map.find(contact_id);
+  if (it != map.end()) {
+    for (const auto& r : it->second) {
+      if (r.id == id) return r;
+    }
+    return std::nullopt;
+  }
+  for (auto& r : RelatedRecords(kind, contact_id)) {
+    if (r.id == id) return std::move(r);
+  }
+  return std::nullopt;
+}
+
+std::vector<RelatedRecord>* ContactStore::MaterializeRelated(RelatedKind kind,
+                                                             absl::string_view contact_id) {
+  const int k = static_cast<int>(kind);
+  auto it = related_[k].find(contact_id);
+  if (it == related_[k].end()) {
+    std::vector<RelatedRecord> records = RelatedRecords(kind, contact_id);
+    related_counts_[k] += records.size();
+    it = related_[k].emplace(std::string(contact_id), std::move(records)).first;
+  }
+  return &it->second;
+}
+
+void ContactStore::PutRelated(RelatedKind kind, absl::string_view contact_id,
+                              RelatedRecord record) {
+  std::vector<RelatedRecord>* records = MaterializeRelated(kind, contact_id);
+  for (auto& r : *records) {
+    if (r.id == record.id) {
+      r = std::move(record);
+      return;
+    }
+  }
+  records->push_back(std::move(record));
+  ++related_counts_[static_cast<int>(kind)];
+}
+
+bool ContactStore::EraseRelated(RelatedKind kind, absl::string_view contact_id,
+                                absl::string_view id) {
+  std::vector<RelatedRecord>* records = MaterializeRelated(kind, contact_id);
+  for (auto r = records->begin(); r != records->end(); ++r) {
+    if (r->id == id) {
+      records->erase(r);
+      --related_counts_[static_cast<int>(kind)];
+      return true;
+    }
+  }
+  return false;
+}
+
+void ContactStore::StartEmptyRelated(absl::string_view contact_id) {
+  for (auto& map : related_) map.try_emplace(std::string(contact_id));
 }
 
 size_t ContactStore::RelatedCount(RelatedKind kind) const {
   return related_counts_[static_cast<int>(kind)];
+}
+
+void ContactStore::SetRelatedGenerator(absl::string_view location_id, RelatedGenerator generator) {
+  StateFor(location_id).generator = std::move(generator);
+}
+
+std::vector<std::string> ContactStore::Memberships(MembershipKind kind,
+                                                   absl::string_view contact_id) const {
+  const auto& map = memberships_[static_cast<int>(kind)];
+  const auto it = map.find(contact_id);
+  return it == map.end() ? std::vector<std::string>{} : it->second;
+}
+
+bool ContactStore::AddMembership(MembershipKind kind, absl::string_view contact_id,
+                                 absl::string_view id) {
+  auto& ids = memberships_[static_cast<int>(kind)][contact_id];
+  if (std::find(ids.begin(), ids.end(), id) != ids.end()) return false;
+  ids.emplace_back(id);
+  return true;
+}
+
+bool ContactStore::RemoveMembership(MembershipKind kind, absl::string_view contact_id,
+                                    absl::string_view id) {
+  auto& map = memberships_[static_cast<int>(kind)];
+  const auto it = map.find(contact_id);
+  if (it == map.end()) return false;
+  auto& ids = it->second;
+  const auto pos = std::find(ids.begin(), ids.end(), id);
+  if (pos == ids.end()) return false;
+  ids.erase(pos);
+  if (ids.empty()) map.erase(it);
+  return true;
+}
+
+size_t ContactStore::ClearMemberships(MembershipKind kind, absl::string_view contact_id) {
+  auto& map = memberships_[static_cast<int>(kind)];
+  const auto it = map.find(contact_id);
+  if (it == map.end()) return 0;
+  const size_t n = it->second.size();
+  map.erase(it);
+  return n;
+}
+
+const std::vector<ContactRecord*>& ContactStore::Ordered(absl::string_view location_id) const {
+  static const auto* const kEmpty = new std::vector<ContactRecord*>();
+  const LocationState* state = FindState(location_id);
+  return state ? state->order : *kEmpty;
 }
 
 }  // namespace ghl::sandbox

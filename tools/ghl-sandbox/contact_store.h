@@ -9,6 +9,14 @@
 // for `query`. Contacts of a location are ordered by (dateAdded ms, id), the
 // order `GET /contacts/` pages in.
 //
+// Related records (tasks, notes, appointments) are JSON texts with their id.
+// A location may have a RelatedGenerator instead of loaded records: a
+// contact's records are then produced on demand (a pure function of the
+// contact) and stored only once something writes them, so a generated
+// million-contact location costs no memory for them. Campaign and workflow
+// memberships are id lists per contact. Every change to contacts bumps
+// version(), which lets callers cache derived results.
+//
 // Thread-safety: thread-compatible, not thread-safe. Const methods may run
 // concurrently with each other; anything else needs exclusive access. The
 // owner (SandboxService) guards it with a reader/writer mutex. Pointers
@@ -18,6 +26,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +72,7 @@ struct ContactRecord {
   std::string phone;        ///< normalised; "" when none
   std::string search_text;  ///< lowercased name and companyName, '\n'-joined
   std::string display_name; ///< name, or first + last, for duplicate errors
+  std::string business_id;  ///< "" when the contact has no businessId
 
   /// Derives a record from a parsed contact object whose text is `json`.
   /// @return INVALID_ARGUMENT when `id` or `locationId` is missing, or
@@ -74,6 +84,20 @@ struct ContactRecord {
 
 /// Which per-contact collection of related records.
 enum class RelatedKind { kTask = 0, kNote = 1, kAppointment = 2 };
+
+/// One task, note or appointment: its id and its compact JSON text.
+struct RelatedRecord {
+  std::string id;
+  std::string json;
+};
+
+/// Produces the related records of a contact of a generated location.
+/// Must be a pure function of its arguments.
+using RelatedGenerator =
+    std::function<std::vector<RelatedRecord>(RelatedKind kind, const ContactRecord& contact)>;
+
+/// Which per-contact membership list.
+enum class MembershipKind { kCampaign = 0, kWorkflow = 1 };
 
 /// The paging position of `GET /contacts/`: strictly after this key.
 struct ListCursor {
@@ -151,12 +175,47 @@ class ContactStore {
   /// Number of contacts in one location.
   size_t CountInLocation(absl::string_view location_id) const;
 
-  /// Attaches a related record (its JSON text) to a contact id.
+  /// Attaches a related record (its JSON text; the id is read from its
+  /// `id` member) to a contact id.
   void AddRelated(RelatedKind kind, std::string contact_id, std::string json);
+  /// Attaches a related record whose id is known.
+  void AddRelated(RelatedKind kind, absl::string_view contact_id, RelatedRecord record);
   /// The related records of a contact, in load order (JSON texts).
   std::vector<std::string> Related(RelatedKind kind, absl::string_view contact_id) const;
-  /// Number of related records of a kind over all contacts.
+  /// The related records of a contact with their ids, in order (stored, or
+  /// generated when the contact's location has a generator and nothing was
+  /// written yet).
+  std::vector<RelatedRecord> RelatedRecords(RelatedKind kind, absl::string_view contact_id) const;
+  /// One related record of a contact. @return nullopt when unknown.
+  std::optional<RelatedRecord> FindRelated(RelatedKind kind, absl::string_view contact_id,
+                                           absl::string_view id) const;
+  /// Replaces the contact's record with the same id, or appends it.
+  void PutRelated(RelatedKind kind, absl::string_view contact_id, RelatedRecord record);
+  /// Removes one related record. @return false when unknown.
+  bool EraseRelated(RelatedKind kind, absl::string_view contact_id, absl::string_view id);
+  /// Gives a contact empty related-record lists, overriding any generator
+  /// (for contacts created through the API).
+  void StartEmptyRelated(absl::string_view contact_id);
+  /// Number of stored related records of a kind over all contacts
+  /// (generated ones count once written).
   size_t RelatedCount(RelatedKind kind) const;
+  /// Makes `generator` produce the related records of the location's
+  /// contacts (see the file comment).
+  void SetRelatedGenerator(absl::string_view location_id, RelatedGenerator generator);
+
+  /// The campaign or workflow ids a contact is in, in the order added.
+  std::vector<std::string> Memberships(MembershipKind kind, absl::string_view contact_id) const;
+  /// Adds a membership. @return false when the contact already had it.
+  bool AddMembership(MembershipKind kind, absl::string_view contact_id, absl::string_view id);
+  /// Removes a membership. @return false when the contact did not have it.
+  bool RemoveMembership(MembershipKind kind, absl::string_view contact_id, absl::string_view id);
+  /// Removes every membership of a kind. @return how many were removed.
+  size_t ClearMemberships(MembershipKind kind, absl::string_view contact_id);
+
+  /// Changes whenever a contact is added, replaced or erased.
+  uint64_t version() const { return version_; }
+  /// A location's contacts in (dateAdded, id) order (empty when unknown).
+  const std::vector<ContactRecord*>& Ordered(absl::string_view location_id) const;
 
  private:
   struct LocationState;
@@ -167,11 +226,14 @@ class ContactStore {
   void UnindexFields(LocationState& state, ContactRecord* record);
   void InsertOrdered(LocationState& state, ContactRecord* record);
   void RemoveOrdered(LocationState& state, const ContactRecord* record);
+  std::vector<RelatedRecord>* MaterializeRelated(RelatedKind kind, absl::string_view contact_id);
 
   absl::flat_hash_map<std::string, std::unique_ptr<LocationState>> locations_;
   absl::flat_hash_map<absl::string_view, std::unique_ptr<ContactRecord>> by_id_;
-  absl::flat_hash_map<std::string, std::vector<std::string>> related_[3];
+  absl::flat_hash_map<std::string, std::vector<RelatedRecord>> related_[3];
   size_t related_counts_[3] = {0, 0, 0};
+  absl::flat_hash_map<std::string, std::vector<std::string>> memberships_[2];
+  uint64_t version_ = 0;
 };
 
 }  // namespace ghl::sandbox

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "tools/ghl-sandbox/text_util.h"
@@ -423,7 +424,8 @@ ContactRecord GenerateContact(const GeneratorOptions& options, const LocationInf
   WriteMember(w, "dateUpdated", FormatIsoMillis(updated));
   if (rng.Percent(70)) WriteMember(w, "lastActivity", FormatIsoMillis(updated + rng.Between(0, 200 * kDayMs)));
   if (rng.Percent(30) && !location.businesses.empty()) {
-    WriteMember(w, "businessId", location.businesses[rng.Uniform(location.businesses.size())]);
+    r.business_id = location.businesses[rng.Uniform(location.businesses.size())];
+    WriteMember(w, "businessId", r.business_id);
   }
   w.Key("followers");
   w.StartArray();
@@ -462,8 +464,104 @@ ContactRecord GenerateContact(const GeneratorOptions& options, const LocationInf
   return r;
 }
 
+namespace {
+
+constexpr const char* kTaskTitles[] = {"Check payment", "Send proposal", "Follow up on demo",
+                                       "Call back"};
+constexpr const char* kAppointmentStatuses[] = {"showed", "noshow", "cancelled", "confirmed"};
+
+// FNV-1a: a fixed, platform-independent hash of a contact id.
+uint64_t StableHash(absl::string_view text) {
+  uint64_t h = 14695981039346656037ull;
+  for (const unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string FirstNameOf(const ContactRecord& contact) {
+  rapidjson::Document doc;
+  doc.Parse(contact.json.data(), contact.json.size());
+  if (doc.IsObject()) {
+    const auto it = doc.FindMember("firstName");
+    if (it != doc.MemberEnd() && it->value.IsString()) {
+      return std::string(it->value.GetString(), it->value.GetStringLength());
+    }
+  }
+  return contact.display_name;
+}
+
+}  // namespace
+
+std::vector<RelatedRecord> GenerateRelated(const GeneratorOptions& options,
+                                           const LocationInfo& location, RelatedKind kind,
+                                           const ContactRecord& contact) {
+  SplitMix64 rng(MixSeed(options.seed ^ (0x9E3779B97F4A7C15ull * (static_cast<uint64_t>(kind) + 1)),
+                         StableHash(contact.id)));
+  std::vector<RelatedRecord> out;
+  const uint64_t count = kind == RelatedKind::kTask   ? rng.Uniform(4)
+                         : kind == RelatedKind::kNote ? rng.Uniform(3)
+                                                      : (rng.Percent(20) ? 1 : 0);
+  if (count == 0) return out;
+  const std::string first = FirstNameOf(contact);
+  const auto user = [&] {
+    return location.users.empty() ? std::string()
+                                  : location.users[rng.Uniform(location.users.size())];
+  };
+  for (uint64_t i = 0; i < count; ++i) {
+    RelatedRecord record;
+    record.id = RandomAlnumId(rng);
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    WriteMember(w, "id", record.id);
+    WriteMember(w, "contactId", contact.id);
+    const int64_t when = rng.Between(std::max(kStartMs, contact.date_added_ms), kEndMs);
+    switch (kind) {
+      case RelatedKind::kTask:
+        WriteMember(w, "title", absl::StrCat(Pick(rng, Pool(kTaskTitles)), " ", first));
+        WriteMember(w, "body", Sentence(rng));
+        WriteMember(w, "assignedTo", user());
+        WriteMember(w, "dueDate", FormatIsoMillis(when));
+        w.Key("completed");
+        w.Bool(rng.Percent(50));
+        break;
+      case RelatedKind::kNote: {
+        std::string body;
+        const int n = static_cast<int>(rng.Between(1, 3));
+        for (int s = 0; s < n; ++s) absl::StrAppend(&body, s == 0 ? "" : " ", Sentence(rng));
+        WriteMember(w, "body", body);
+        WriteMember(w, "userId", user());
+        WriteMember(w, "dateAdded", FormatIsoMillis(when));
+        break;
+      }
+      case RelatedKind::kAppointment: {
+        WriteMember(w, "calendarId", RandomAlnumId(rng));
+        WriteMember(w, "locationId", contact.location_id);
+        WriteMember(w, "title", absl::StrCat("Consultation with ", first));
+        WriteMember(w, "appointmentStatus", Pick(rng, Pool(kAppointmentStatuses)));
+        WriteMember(w, "assignedUserId", user());
+        const int64_t start = when + rng.Between(0, 30 * kDayMs);
+        WriteMember(w, "startTime", FormatIsoMillis(start));
+        WriteMember(w, "endTime", FormatIsoMillis(start + int64_t{30} * 60 * 1000));
+        WriteMember(w, "dateAdded", FormatIsoMillis(when));
+        break;
+      }
+    }
+    w.EndObject();
+    record.json.assign(buffer.GetString(), buffer.GetSize());
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
 absl::Status GenerateDataset(const GeneratorOptions& options, ContactStore* store) {
   LocationInfo location = GeneratedLocation(options);
+  store->SetRelatedGenerator(options.location_id,
+                             [options, location](RelatedKind kind, const ContactRecord& contact) {
+                               return GenerateRelated(options, location, kind, contact);
+                             });
   std::vector<ContactRecord> records;
   records.reserve(static_cast<size_t>(options.contacts > 0 ? options.contacts : 0));
   for (int64_t i = 0; i < options.contacts; ++i) {

@@ -9,6 +9,12 @@
 // ids and data on every platform (no std:: distributions), and any contact
 // can be produced without producing the ones before it.
 //
+// Tasks, notes and appointments of generated contacts come from
+// GenerateRelated, a pure function of (seed, contact id, kind) that the
+// store calls on demand (see ContactStore's RelatedGenerator): 0-3 tasks,
+// 0-2 notes and, for about one contact in five, an appointment, shaped like
+// the demo dataset's records.
+//
 // Custom field values are strings by default, as the spec's
 // CustomFieldSchema types them (so a Prism proxy accepts generated
 // responses); with `typed_custom_values` they are numbers and arrays, as
@@ -21,6 +27,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "tools/ghl-sandbox/contact_store.h"
@@ -43,7 +50,13 @@ LocationInfo GeneratedLocation(const GeneratorOptions& options);
 ContactRecord GenerateContact(const GeneratorOptions& options, const LocationInfo& location,
                               uint64_t index);
 
-/// Puts the location and `options.contacts` contacts into `store`.
+/// The related records of a generated contact (see the file comment).
+std::vector<RelatedRecord> GenerateRelated(const GeneratorOptions& options,
+                                           const LocationInfo& location, RelatedKind kind,
+                                           const ContactRecord& contact);
+
+/// Puts the location and `options.contacts` contacts into `store`, and
+/// makes the store generate their related records on demand.
 /// @return ALREADY_EXISTS in the (astronomically unlikely) case of an id
 ///         collision with existing contacts.
 absl::Status GenerateDataset(const GeneratorOptions& options, ContactStore* store);

@@ -91,7 +91,8 @@ absl::StatusOr<size_t> LoadRelated(const std::string& dir, const char* file, Rel
     if (contact_id.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(file, " line ", line_no, ": no \"contactId\""));
     }
-    store->AddRelated(kind, std::move(contact_id), std::string(line));
+    store->AddRelated(kind, contact_id,
+                      RelatedRecord{StringMember(doc, "id"), std::string(line)});
     ++count;
     return absl::OkStatus();
   });

@@ -37,6 +37,12 @@ Data (one of; neither gives an empty store):
   --typed-custom-values      generated custom field values as numbers/arrays
                              (default: strings, as the spec types them)
 
+Location settings:
+  --allow-duplicate-contacts accept contacts sharing an email or phone (default: refuse)
+  --duplicate-order ORDER    email,phone (default) or phone,email: which field
+                             identifies an existing contact first (upsert,
+                             duplicate lookup, duplicate checks)
+
 Access:
   --tokens FILE              required; JSON array of
                              {"token","locationId","scopes":[...]}
@@ -104,10 +110,24 @@ int main(int argc, char** argv) {
       options.typed_custom_values = true;
       continue;
     }
-    static constexpr absl::string_view kValueOptions[] = {
-        "--port", "--host", "--data", "--contacts", "--seed", "--location-id", "--tokens",
-        "--rate-limit-max", "--rate-limit-interval-ms", "--rate-limit-daily", "--storm-429",
-        "--port-file", "--threads"};
+    if (name == "--allow-duplicate-contacts") {
+      options.allow_duplicate_contact = true;
+      continue;
+    }
+    static constexpr absl::string_view kValueOptions[] = {"--port",
+                                                          "--host",
+                                                          "--data",
+                                                          "--contacts",
+                                                          "--seed",
+                                                          "--location-id",
+                                                          "--tokens",
+                                                          "--rate-limit-max",
+                                                          "--rate-limit-interval-ms",
+                                                          "--rate-limit-daily",
+                                                          "--storm-429",
+                                                          "--port-file",
+                                                          "--threads",
+                                                          "--duplicate-order"};
     if (std::find(std::begin(kValueOptions), std::end(kValueOptions), name) == std::end(kValueOptions)) {
       return UsageError(absl::StrCat("unknown option ", name));
     }
@@ -141,6 +161,14 @@ int main(int argc, char** argv) {
       ok = ParseInt(value, &options.storm_429) && options.storm_429 >= 0;
     } else if (name == "--port-file") {
       port_file = value;
+    } else if (name == "--duplicate-order") {
+      if (value == "email,phone") {
+        options.duplicate_match_order = {"email", "phone"};
+      } else if (value == "phone,email") {
+        options.duplicate_match_order = {"phone", "email"};
+      } else {
+        ok = false;
+      }
     } else if (name == "--threads") {
       ok = ParseInt(value, &options.worker_threads) && options.worker_threads > 0;
     } else {
@@ -183,9 +211,13 @@ int main(int argc, char** argv) {
   const auto& summary = sandbox.service()->DataSummary();
   std::cerr << "ghl-sandbox: " << summary.contacts << " contacts";
   if (!summary.location_id.empty()) std::cerr << " in location " << summary.location_id;
-  std::cerr << " (" << summary.tasks << " tasks, " << summary.notes << " notes, "
-            << summary.appointments << " appointments), " << token_count << " tokens, ready in "
-            << elapsed_ms << " ms\n";
+  if (options.generate_contacts > 0) {
+    std::cerr << " (tasks, notes, appointments generated per contact on demand)";
+  } else {
+    std::cerr << " (" << summary.tasks << " tasks, " << summary.notes << " notes, "
+              << summary.appointments << " appointments)";
+  }
+  std::cerr << ", " << token_count << " tokens, ready in " << elapsed_ms << " ms\n";
 
   if (!port_file.empty() && !WritePortFile(port_file, sandbox.port())) {
     std::cerr << "ghl-sandbox: cannot write port file " << port_file << "\n";

@@ -47,6 +47,16 @@ struct SandboxOptions {
 
   std::vector<TokenGrant> tokens;
 
+  /// The locations' "Allow Duplicate Contact" setting. Off (GHL's default):
+  /// create / update refuse a second contact with the same email or phone
+  /// (400 with meta.matchingField), and upsert always matches. On: they
+  /// accept duplicates, and upsert with createNewIfDuplicateAllowed creates.
+  bool allow_duplicate_contact = false;
+  /// The order in which email and phone identify an existing contact (the
+  /// setting's priority sequence): duplicate checks, get-duplicate-contact
+  /// and upsert use the first that matches. Values "email" and "phone".
+  std::vector<std::string> duplicate_match_order = {"email", "phone"};
+
   int rate_limit_max = 100;
   int rate_limit_interval_ms = 10000;
   int rate_limit_daily = 200000;

@@ -13,79 +13,32 @@
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
+#include "tools/ghl-sandbox/api_util.h"
 #include "tools/ghl-sandbox/contact_dto.h"
 #include "tools/ghl-sandbox/data_generator.h"
 #include "tools/ghl-sandbox/dataset_loader.h"
 
 namespace ghl::sandbox {
 
-struct SandboxService::Context {
-  std::string trace_id;
-  const TokenGrant* grant = nullptr;
-};
-
 namespace {
+
+using internal::ContactNotFound;
+using internal::Error;
+using internal::Finish;
+using internal::Forbidden;
+using internal::InternalError;
+using internal::Json;
+using internal::ParseBody;
+using internal::StringMember;
+using internal::Unprocessable;
+using internal::WriteString;
+using Writer = internal::JsonWriter;
 
 constexpr absl::string_view kApiVersion = "2021-07-28";
 constexpr absl::string_view kReadScope = "contacts.readonly";
 constexpr absl::string_view kWriteScope = "contacts.write";
 constexpr size_t kMaxLimit = 100;
 constexpr size_t kDefaultLimit = 20;
-
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void WriteString(Writer& w, absl::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
-std::string Finish(const rapidjson::StringBuffer& buffer) {
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-HttpResponse Json(int status, std::string body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-// {"statusCode":S,"message":M[,"error":E],"traceId":T}
-HttpResponse Error(int status, absl::string_view message, absl::string_view error,
-                   absl::string_view trace_id) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  w.Key("statusCode");
-  w.Int(status);
-  w.Key("message");
-  WriteString(w, message);
-  if (!error.empty()) {
-    w.Key("error");
-    WriteString(w, error);
-  }
-  w.Key("traceId");
-  WriteString(w, trace_id);
-  w.EndObject();
-  return Json(status, Finish(buffer));
-}
-
-HttpResponse Unprocessable(const std::vector<std::string>& messages, absl::string_view trace_id) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  w.Key("statusCode");
-  w.Int(422);
-  w.Key("message");
-  w.StartArray();
-  for (const auto& m : messages) WriteString(w, m);
-  w.EndArray();
-  w.Key("error");
-  w.String("Unprocessable Entity");
-  w.Key("traceId");
-  WriteString(w, trace_id);
-  w.EndObject();
-  return Json(422, Finish(buffer));
-}
 
 HttpResponse Duplicate(const ContactRecord& existing, absl::string_view field,
                        absl::string_view trace_id) {
@@ -115,50 +68,11 @@ HttpResponse NotFoundRoute(const HttpRequest& request, absl::string_view trace_i
   return Error(404, absl::StrCat("Cannot ", request.method, " ", request.path), "Not Found", trace_id);
 }
 
-HttpResponse Forbidden(absl::string_view trace_id) {
-  return Error(403, "The token does not have access to this location.", "", trace_id);
-}
-
-HttpResponse ContactNotFound(absl::string_view trace_id) {
-  return Error(404, "Contact not found", "", trace_id);
-}
-
-// Parses a request body the way Express's JSON body parser reports errors.
-// An empty body is an empty object.
-std::optional<HttpResponse> ParseBody(const std::string& body, rapidjson::Document* doc,
-                                      absl::string_view trace_id) {
-  if (absl::StripAsciiWhitespace(body).empty()) {
-    doc->SetObject();
-    return std::nullopt;
-  }
-  doc->Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseValidateEncodingFlag>(
-      body.data(), body.size());
-  if (!doc->HasParseError()) return std::nullopt;
-  const size_t at = doc->GetErrorOffset();
-  std::string message;
-  if (at >= body.size()) {
-    message = "Unexpected end of JSON input";
-  } else {
-    const auto c = static_cast<unsigned char>(body[at]);
-    message = c >= 0x21 && c < 0x7F
-                  ? absl::StrCat("Unexpected token ", std::string(1, body[at]), " in JSON at position ", at)
-                  : absl::StrCat("Unexpected token in JSON at position ", at);
-  }
-  return Error(400, message, "Bad Request", trace_id);
-}
-
 bool HasScope(const TokenGrant& grant, absl::string_view scope) {
   for (const auto& s : grant.scopes) {
     if (s == scope) return true;
   }
   return false;
-}
-
-absl::string_view StringMember(const rapidjson::Value& obj, const char* name) {
-  if (!obj.IsObject()) return {};
-  const auto it = obj.FindMember(name);
-  if (it == obj.MemberEnd() || !it->value.IsString()) return {};
-  return absl::string_view(it->value.GetString(), it->value.GetStringLength());
 }
 
 // Parses a numeric query parameter; appends class-validator messages.
@@ -201,6 +115,160 @@ SandboxService::SandboxService(SandboxOptions options)
       id_rng_(MixSeed(options_.seed, uint64_t{1} << 63)) {
   for (const auto& grant : options_.tokens) tokens_.emplace(grant.token, grant);
   storm_remaining_.store(options_.storm_429 > 0 ? options_.storm_429 : 0);
+  RegisterRoutes();
+}
+
+// One entry per operation of apps/contacts.json, with the scope of its
+// `security`. See route_table.h for how paths match.
+void SandboxService::RegisterRoutes() {
+  const std::string r(kReadScope);
+  const std::string w(kWriteScope);
+  struct Entry {
+    const char* method;
+    const char* path;
+    const char* operation_id;
+    const std::string& scope;
+    Handler handler;
+  };
+  const Entry entries[] = {
+      {"POST", "/contacts/search", "search-contacts-advanced", r, &SandboxService::SearchContacts},
+      {"GET", "/contacts/search/duplicate", "get-duplicate-contact", r,
+       &SandboxService::GetDuplicateContact},
+      {"GET", "/contacts/{contactId}/tasks", "get-all-tasks", r, &SandboxService::ListTasks},
+      {"POST", "/contacts/{contactId}/tasks", "create-task", w, &SandboxService::CreateTask},
+      {"GET", "/contacts/{contactId}/tasks/{taskId}", "get-task", r, &SandboxService::GetTask},
+      {"PUT", "/contacts/{contactId}/tasks/{taskId}", "update-task", w,
+       &SandboxService::UpdateTask},
+      {"DELETE", "/contacts/{contactId}/tasks/{taskId}", "delete-task", w,
+       &SandboxService::DeleteTask},
+      {"PUT", "/contacts/{contactId}/tasks/{taskId}/completed", "update-task-completed", w,
+       &SandboxService::CompleteTask},
+      {"GET", "/contacts/{contactId}/appointments", "get-appointments-for-contact", r,
+       &SandboxService::ListAppointments},
+      {"POST", "/contacts/{contactId}/tags", "add-tags", w, &SandboxService::AddTags},
+      {"DELETE", "/contacts/{contactId}/tags", "remove-tags", w, &SandboxService::RemoveTags},
+      {"GET", "/contacts/{contactId}/notes", "get-all-notes", r, &SandboxService::ListNotes},
+      {"POST", "/contacts/{contactId}/notes", "create-note", w, &SandboxService::CreateNote},
+      {"GET", "/contacts/{contactId}/notes/{id}", "get-note", r, &SandboxService::GetNote},
+      {"PUT", "/contacts/{contactId}/notes/{id}", "update-note", w, &SandboxService::UpdateNote},
+      {"DELETE", "/contacts/{contactId}/notes/{id}", "delete-note", w, &SandboxService::DeleteNote},
+      // No `security` in the spec: write scope (see the header comment).
+      {"POST", "/contacts/bulk/tags/update/{type}", "create-association", w,
+       &SandboxService::BulkUpdateTags},
+      {"POST", "/contacts/bulk/business", "add-remove-contact-from-business", w,
+       &SandboxService::BulkUpdateBusiness},
+      {"GET", "/contacts/{contactId}", "get-contact", r, &SandboxService::GetContact},
+      {"PUT", "/contacts/{contactId}", "update-contact", w, &SandboxService::UpdateContact},
+      {"DELETE", "/contacts/{contactId}", "delete-contact", w, &SandboxService::DeleteContact},
+      {"POST", "/contacts/upsert", "upsert-contact", w, &SandboxService::UpsertContact},
+      {"GET", "/contacts/business/{businessId}", "get-contacts-by-businessId", r,
+       &SandboxService::ListContactsByBusiness},
+      {"POST", "/contacts/{contactId}/followers", "add-followers-contact", w,
+       &SandboxService::AddFollowers},
+      {"DELETE", "/contacts/{contactId}/followers", "remove-followers-contact", w,
+       &SandboxService::RemoveFollowers},
+      {"POST", "/contacts/{contactId}/campaigns/{campaignId}", "add-contact-to-campaign", w,
+       &SandboxService::AddToCampaign},
+      {"DELETE", "/contacts/{contactId}/campaigns/{campaignId}", "remove-contact-from-campaign", w,
+       &SandboxService::RemoveFromCampaign},
+      {"DELETE", "/contacts/{contactId}/campaigns/removeAll", "remove-contact-from-every-campaign",
+       w, &SandboxService::RemoveFromAllCampaigns},
+      {"POST", "/contacts/{contactId}/workflow/{workflowId}", "add-contact-to-workflow", w,
+       &SandboxService::AddToWorkflow},
+      {"DELETE", "/contacts/{contactId}/workflow/{workflowId}", "delete-contact-from-workflow", w,
+       &SandboxService::RemoveFromWorkflow},
+      {"POST", "/contacts/", "create-contact", w, &SandboxService::CreateContact},
+      {"GET", "/contacts/", "get-contacts", r, &SandboxService::ListContacts},
+  };
+  for (const auto& e : entries) routes_.Add(e.method, e.path, e.operation_id, e.scope, e.handler);
+}
+
+std::vector<std::string> SandboxService::Memberships(MembershipKind kind,
+                                                     absl::string_view contact_id) const {
+  std::shared_lock<std::shared_mutex> lock(store_mu_);
+  return store_.Memberships(kind, contact_id);
+}
+
+std::string SandboxService::ContactJson(absl::string_view contact_id) const {
+  std::shared_lock<std::shared_mutex> lock(store_mu_);
+  const ContactRecord* r = store_.Find(contact_id);
+  return r ? r->json : std::string();
+}
+
+const ContactRecord* SandboxService::ContactFor(const Context& ctx, HttpResponse* error) const {
+  const ContactRecord* record = store_.Find(ctx.params.Get("contactId"));
+  if (record == nullptr) {
+    *error = ContactNotFound(ctx.trace_id);
+  } else if (record->location_id != ctx.grant->location_id) {
+    *error = Forbidden(ctx.trace_id);
+    return nullptr;
+  }
+  return record;
+}
+
+absl::StatusOr<const ContactRecord*> SandboxService::RewriteContact(
+    const ContactRecord& existing, const std::function<void(rapidjson::Document&)>& edit) {
+  rapidjson::Document contact;
+  contact.Parse<rapidjson::kParseFullPrecisionFlag>(existing.json.data(), existing.json.size());
+  if (contact.HasParseError() || !contact.IsObject()) {
+    return absl::InternalError("stored contact is not a JSON object");
+  }
+  edit(contact);
+  const std::string now = NowIso();
+  auto updated = contact.FindMember("dateUpdated");
+  if (updated != contact.MemberEnd()) {
+    updated->value.SetString(now.data(), static_cast<rapidjson::SizeType>(now.size()),
+                             contact.GetAllocator());
+  } else {
+    contact.AddMember("dateUpdated",
+                      rapidjson::Value(now.data(), static_cast<rapidjson::SizeType>(now.size()),
+                                       contact.GetAllocator()),
+                      contact.GetAllocator());
+  }
+  auto record = ContactRecord::FromValue(contact, ToJson(contact));
+  if (!record.ok()) return record.status();
+  const std::string id = existing.id;
+  absl::Status s = store_.ReplaceContact(*std::move(record));
+  if (!s.ok()) return s;
+  return store_.Find(id);
+}
+
+std::string SandboxService::NewId() {
+  std::string id;
+  do {
+    id = RandomAlnumId(id_rng_);
+  } while (store_.Find(id) != nullptr);
+  return id;
+}
+
+std::string SandboxService::NowIso() const { return FormatIsoMillis(absl::ToUnixMillis(Now())); }
+
+std::pair<const ContactRecord*, std::string> SandboxService::FindDuplicate(
+    absl::string_view location_id, absl::string_view email, absl::string_view phone,
+    absl::string_view exclude_id) const {
+  for (const auto& field : options_.duplicate_match_order) {
+    if (field == "email" && !email.empty()) {
+      if (const ContactRecord* r =
+              store_.FindByEmail(location_id, Utf8ToLower(email), exclude_id)) {
+        return {r, "email"};
+      }
+    } else if (field == "phone" && !phone.empty()) {
+      const auto normalized = NormalizePhone(phone);
+      if (const ContactRecord* r = store_.FindByPhone(
+              location_id, normalized ? *normalized : std::string(phone), exclude_id)) {
+        return {r, "phone"};
+      }
+    }
+  }
+  return {nullptr, ""};
+}
+
+std::vector<SandboxOperation> SandboxService::Operations() const {
+  std::vector<SandboxOperation> out;
+  for (const auto& e : routes_.entries()) {
+    out.push_back({e.method, e.path_template, e.operation_id, e.scope});
+  }
+  return out;
 }
 
 absl::StatusOr<std::unique_ptr<SandboxService>> SandboxService::Create(SandboxOptions options) {
@@ -212,6 +280,15 @@ absl::StatusOr<std::unique_ptr<SandboxService>> SandboxService::Create(SandboxOp
   }
   if (options.generate_contacts < 0) {
     return absl::InvalidArgumentError("the number of generated contacts must not be negative");
+  }
+  if (options.duplicate_match_order.empty()) {
+    return absl::InvalidArgumentError("the duplicate match order must name email and/or phone");
+  }
+  for (const auto& field : options.duplicate_match_order) {
+    if (field != "email" && field != "phone") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown duplicate match field \"", field, "\" (use email, phone)"));
+    }
   }
   for (size_t i = 0; i < options.tokens.size(); ++i) {
     if (options.tokens[i].token.empty() || options.tokens[i].location_id.empty()) {
@@ -280,25 +357,14 @@ std::vector<std::string> SandboxService::RelatedRecords(RelatedKind kind,
 HttpResponse SandboxService::Handle(const HttpRequest& request) {
   if (absl::StartsWith(request.path, "/_sandbox/")) return HandleAdmin(request);
 
-  Route route = Route::kNone;
-  absl::string_view contact_id;
-  const absl::string_view path(request.path);
-  if (path == "/contacts/") {
-    if (request.method == "GET") route = Route::kList;
-    if (request.method == "POST") route = Route::kCreate;
-  } else if (absl::StartsWith(path, "/contacts/") && path.find('/', 10) == absl::string_view::npos) {
-    contact_id = path.substr(10);
-    if (request.method == "GET") route = Route::kGet;
-    if (request.method == "PUT") route = Route::kUpdate;
-    if (request.method == "DELETE") route = Route::kDelete;
-  }
-
+  RouteMatch<Handler> route = routes_.Match(request.method, request.path);
   Context ctx;
   ctx.trace_id = NewTraceId();
+  ctx.params = route.params;
   bool rate_limited = false;
   bool storm = false;
   HttpResponse response;
-  if (route == Route::kNone) {
+  if (route.entry == nullptr) {
     response = NotFoundRoute(request, ctx.trace_id);
   } else {
     if (const std::string* auth = request.Header("authorization")) {
@@ -321,7 +387,7 @@ HttpResponse SandboxService::Handle(const HttpRequest& request) {
         rate_limited = true;
         response = Error(429, "Too Many Requests", "", ctx.trace_id);
       } else {
-        response = HandleApi(route, contact_id, request, ctx);
+        response = HandleApi(*route.entry, request, ctx);
       }
     }
     if (ctx.grant) AddRateLimitHeaders(decision, &response);
@@ -331,31 +397,16 @@ HttpResponse SandboxService::Handle(const HttpRequest& request) {
   return response;
 }
 
-HttpResponse SandboxService::HandleApi(Route route, absl::string_view contact_id,
-                                       const HttpRequest& request, Context& ctx) {
+HttpResponse SandboxService::HandleApi(const RouteEntry<Handler>& route, const HttpRequest& request,
+                                       Context& ctx) {
   const std::string* version = request.Header("version");
   if (version == nullptr || absl::StripAsciiWhitespace(*version) != kApiVersion) {
     return Error(400, "Version header was not found", "", ctx.trace_id);
   }
-  const bool write = route == Route::kCreate || route == Route::kUpdate || route == Route::kDelete;
-  if (!HasScope(*ctx.grant, write ? kWriteScope : kReadScope)) {
+  if (!HasScope(*ctx.grant, route.scope)) {
     return Error(401, "The token is not authorized for this scope.", "Unauthorized", ctx.trace_id);
   }
-  switch (route) {
-    case Route::kList:
-      return ListContacts(request, ctx);
-    case Route::kGet:
-      return GetContact(contact_id, ctx);
-    case Route::kCreate:
-      return CreateContact(request, ctx);
-    case Route::kUpdate:
-      return UpdateContact(contact_id, request, ctx);
-    case Route::kDelete:
-      return DeleteContact(contact_id, ctx);
-    case Route::kNone:
-      break;
-  }
-  return NotFoundRoute(request, ctx.trace_id);
+  return (this->*route.handler)(request, ctx);
 }
 
 HttpResponse SandboxService::ListContacts(const HttpRequest& request, Context& ctx) {
@@ -472,7 +523,8 @@ HttpResponse SandboxService::ListContacts(const HttpRequest& request, Context& c
   return Json(200, Finish(buffer));
 }
 
-HttpResponse SandboxService::GetContact(absl::string_view contact_id, Context& ctx) {
+HttpResponse SandboxService::GetContact(const HttpRequest&, Context& ctx) {
+  const absl::string_view contact_id = ctx.params.Get("contactId");
   std::shared_lock<std::shared_mutex> lock(store_mu_);
   const ContactRecord* record = store_.Find(contact_id);
   if (record == nullptr) return ContactNotFound(ctx.trace_id);
@@ -491,36 +543,25 @@ HttpResponse SandboxService::CreateContact(const HttpRequest& request, Context& 
   const std::vector<std::string> messages = ValidateContactDto(body, DtoKind::kCreate, location);
   if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
 
-  const std::string email_lower = Utf8ToLower(StringMember(body, "email"));
-  if (const ContactRecord* other = store_.FindByEmail(ctx.grant->location_id, email_lower, "")) {
-    return Duplicate(*other, "email", ctx.trace_id);
+  if (!options_.allow_duplicate_contact) {
+    const auto [other, field] = FindDuplicate(ctx.grant->location_id, StringMember(body, "email"),
+                                              StringMember(body, "phone"), "");
+    if (other != nullptr) return Duplicate(*other, field, ctx.trace_id);
   }
-  const absl::string_view phone = StringMember(body, "phone");
-  if (!phone.empty()) {
-    const auto normalized = NormalizePhone(phone);
-    if (const ContactRecord* other =
-            store_.FindByPhone(ctx.grant->location_id, normalized ? *normalized : std::string(phone), "")) {
-      return Duplicate(*other, "phone", ctx.trace_id);
-    }
-  }
-  std::string id;
-  do {
-    id = RandomAlnumId(id_rng_);
-  } while (store_.Find(id) != nullptr);
+  const std::string id = NewId();
 
   rapidjson::Document contact;
   BuildNewContact(body, location, id, FormatIsoMillis(absl::ToUnixMillis(Now())), &contact);
   std::string json = ToJson(contact);
   auto record = ContactRecord::FromValue(contact, json);
   if (!record.ok()) return Error(500, "Internal server error", "", ctx.trace_id);
-  if (!store_.AddContact(*std::move(record)).ok()) {
-    return Error(500, "Internal server error", "", ctx.trace_id);
-  }
+  if (!store_.AddContact(*std::move(record)).ok()) return InternalError(ctx.trace_id);
+  store_.StartEmptyRelated(id);
   return Json(201, absl::StrCat("{\"contact\":", json, "}"));
 }
 
-HttpResponse SandboxService::UpdateContact(absl::string_view contact_id, const HttpRequest& request,
-                                           Context& ctx) {
+HttpResponse SandboxService::UpdateContact(const HttpRequest& request, Context& ctx) {
+  const absl::string_view contact_id = ctx.params.Get("contactId");
   rapidjson::Document body;
   if (auto error = ParseBody(request.body, &body, ctx.trace_id)) return *error;
   if (!body.IsObject()) return Error(400, "Request body must be a JSON object", "Bad Request", ctx.trace_id);
@@ -544,16 +585,14 @@ HttpResponse SandboxService::UpdateContact(absl::string_view contact_id, const H
   std::string json = ToJson(contact);
   auto record = ContactRecord::FromValue(contact, json);
   if (!record.ok()) return Error(500, "Internal server error", "", ctx.trace_id);
-  if (!record->email_lower.empty() && record->email_lower != existing->email_lower) {
-    if (const ContactRecord* other =
-            store_.FindByEmail(existing->location_id, record->email_lower, existing->id)) {
-      return Duplicate(*other, "email", ctx.trace_id);
-    }
-  }
-  if (!record->phone.empty() && record->phone != existing->phone) {
-    if (const ContactRecord* other = store_.FindByPhone(existing->location_id, record->phone, existing->id)) {
-      return Duplicate(*other, "phone", ctx.trace_id);
-    }
+  if (!options_.allow_duplicate_contact) {
+    const bool email_changed =
+        !record->email_lower.empty() && record->email_lower != existing->email_lower;
+    const bool phone_changed = !record->phone.empty() && record->phone != existing->phone;
+    const auto [other, field] =
+        FindDuplicate(existing->location_id, email_changed ? record->email_lower : "",
+                      phone_changed ? record->phone : "", existing->id);
+    if (other != nullptr) return Duplicate(*other, field, ctx.trace_id);
   }
   if (!store_.ReplaceContact(*std::move(record)).ok()) {
     return Error(500, "Internal server error", "", ctx.trace_id);
@@ -561,7 +600,8 @@ HttpResponse SandboxService::UpdateContact(absl::string_view contact_id, const H
   return Json(200, absl::StrCat("{\"succeded\":true,\"contact\":", json, "}"));
 }
 
-HttpResponse SandboxService::DeleteContact(absl::string_view contact_id, Context& ctx) {
+HttpResponse SandboxService::DeleteContact(const HttpRequest&, Context& ctx) {
+  const absl::string_view contact_id = ctx.params.Get("contactId");
   std::unique_lock<std::shared_mutex> lock(store_mu_);
   const ContactRecord* existing = store_.Find(contact_id);
   if (existing == nullptr) return ContactNotFound(ctx.trace_id);

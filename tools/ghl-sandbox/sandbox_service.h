@@ -10,6 +10,21 @@
 // Every API response carries GHL's X-RateLimit-* headers (once the token is
 // known) and an X-Request-Id equal to the error body's `traceId`.
 //
+// Routing is a RouteTable with one entry per operation of apps/contacts.json
+// (method, the spec's path template, operationId, required scope, handler);
+// Operations() lists it. The two operations whose spec has no `security`
+// (create-association = bulk tag update, add-remove-contact-from-business)
+// still need a valid bearer token, and the write scope: both change contacts,
+// and GHL's scope list puts bulk contact changes under contacts.write.
+//
+// A contact of another location is 403 (as for get-contact); an unknown one
+// 404 "Contact not found"; an unknown task or note of a known contact 404
+// "Task not found" / "Note not found". Handlers are spread over
+// sandbox_service.cc (core, contacts CRUD), sandbox_related_ops.cc (tasks,
+// notes, appointments), sandbox_contact_ops.cc (tags, followers, campaigns,
+// workflows, bulk) and sandbox_search_ops.cc (search, duplicate, upsert,
+// contacts by business).
+//
 // Thread-safety: Handle, InjectStorm429, Stats and the accessors are safe to
 // call concurrently. Reads of the store share a reader lock; writes take it
 // exclusively. Nothing throws.
@@ -17,6 +32,7 @@
 #define GHL_TOOLS_GHL_SANDBOX_SANDBOX_SERVICE_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -28,8 +44,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "rapidjson/document.h"
+#include "tools/ghl-sandbox/contact_search.h"
 #include "tools/ghl-sandbox/contact_store.h"
 #include "tools/ghl-sandbox/rate_limiter.h"
+#include "tools/ghl-sandbox/route_table.h"
 #include "tools/ghl-sandbox/sandbox_options.h"
 #include "tools/ghl-sandbox/text_util.h"
 
@@ -66,6 +85,14 @@ struct SandboxDataSummary {
   size_t appointments = 0;
 };
 
+/// One operation the sandbox serves (a route table entry without its handler).
+struct SandboxOperation {
+  std::string method;
+  std::string path_template;  ///< as the spec writes it
+  std::string operation_id;
+  std::string scope;  ///< the scope a token needs for it
+};
+
 /// The API fake. See the file comment.
 class SandboxService {
  public:
@@ -87,26 +114,88 @@ class SandboxService {
   size_t ContactCount() const;
   /// The stored tasks, notes or appointments of a contact (JSON texts).
   std::vector<std::string> RelatedRecords(RelatedKind kind, absl::string_view contact_id) const;
+  /// The campaign or workflow ids a contact was added to (and not removed
+  /// from), in the order added.
+  std::vector<std::string> Memberships(MembershipKind kind, absl::string_view contact_id) const;
+  /// The stored JSON text of a contact, or "" when unknown.
+  std::string ContactJson(absl::string_view contact_id) const;
+  /// Every operation of the route table, in registration order.
+  std::vector<SandboxOperation> Operations() const;
 
  private:
-  enum class Route { kNone, kList, kCreate, kGet, kUpdate, kDelete };
-  struct Context;
+  /// Per-request state handed to handlers.
+  struct Context {
+    std::string trace_id;
+    const TokenGrant* grant = nullptr;
+    PathParams params;  ///< views into the request path
+  };
+  using Handler = HttpResponse (SandboxService::*)(const HttpRequest&, Context&);
 
   explicit SandboxService(SandboxOptions options);
 
+  void RegisterRoutes();
   absl::Time Now() const;
   HttpResponse HandleAdmin(const HttpRequest& request);
-  HttpResponse HandleApi(Route route, absl::string_view contact_id, const HttpRequest& request,
+  HttpResponse HandleApi(const RouteEntry<Handler>& route, const HttpRequest& request,
                          Context& ctx);
   HttpResponse ListContacts(const HttpRequest& request, Context& ctx);
-  HttpResponse GetContact(absl::string_view contact_id, Context& ctx);
+  HttpResponse GetContact(const HttpRequest& request, Context& ctx);
   HttpResponse CreateContact(const HttpRequest& request, Context& ctx);
-  HttpResponse UpdateContact(absl::string_view contact_id, const HttpRequest& request, Context& ctx);
-  HttpResponse DeleteContact(absl::string_view contact_id, Context& ctx);
+  HttpResponse UpdateContact(const HttpRequest& request, Context& ctx);
+  HttpResponse DeleteContact(const HttpRequest& request, Context& ctx);
+  // sandbox_search_ops.cc
+  HttpResponse SearchContacts(const HttpRequest& request, Context& ctx);
+  HttpResponse GetDuplicateContact(const HttpRequest& request, Context& ctx);
+  HttpResponse UpsertContact(const HttpRequest& request, Context& ctx);
+  HttpResponse ListContactsByBusiness(const HttpRequest& request, Context& ctx);
+  // sandbox_related_ops.cc
+  HttpResponse ListTasks(const HttpRequest& request, Context& ctx);
+  HttpResponse CreateTask(const HttpRequest& request, Context& ctx);
+  HttpResponse GetTask(const HttpRequest& request, Context& ctx);
+  HttpResponse UpdateTask(const HttpRequest& request, Context& ctx);
+  HttpResponse CompleteTask(const HttpRequest& request, Context& ctx);
+  HttpResponse DeleteTask(const HttpRequest& request, Context& ctx);
+  HttpResponse ListNotes(const HttpRequest& request, Context& ctx);
+  HttpResponse CreateNote(const HttpRequest& request, Context& ctx);
+  HttpResponse GetNote(const HttpRequest& request, Context& ctx);
+  HttpResponse UpdateNote(const HttpRequest& request, Context& ctx);
+  HttpResponse DeleteNote(const HttpRequest& request, Context& ctx);
+  HttpResponse ListAppointments(const HttpRequest& request, Context& ctx);
+  // sandbox_contact_ops.cc
+  HttpResponse AddTags(const HttpRequest& request, Context& ctx);
+  HttpResponse RemoveTags(const HttpRequest& request, Context& ctx);
+  HttpResponse BulkUpdateTags(const HttpRequest& request, Context& ctx);
+  HttpResponse AddFollowers(const HttpRequest& request, Context& ctx);
+  HttpResponse RemoveFollowers(const HttpRequest& request, Context& ctx);
+  HttpResponse AddToCampaign(const HttpRequest& request, Context& ctx);
+  HttpResponse RemoveFromCampaign(const HttpRequest& request, Context& ctx);
+  HttpResponse RemoveFromAllCampaigns(const HttpRequest& request, Context& ctx);
+  HttpResponse AddToWorkflow(const HttpRequest& request, Context& ctx);
+  HttpResponse RemoveFromWorkflow(const HttpRequest& request, Context& ctx);
+  HttpResponse BulkUpdateBusiness(const HttpRequest& request, Context& ctx);
+
+  // Helpers for handlers; the caller holds store_mu_ (shared or exclusive).
+  // The path's {contactId}, checked: nullptr with *error set (404 / 403).
+  const ContactRecord* ContactFor(const Context& ctx, HttpResponse* error) const;
+  // Re-serialises a contact after `edit` changed its parsed JSON, stamps
+  // dateUpdated and stores it (exclusive lock). @return the new record.
+  absl::StatusOr<const ContactRecord*> RewriteContact(
+      const ContactRecord& existing, const std::function<void(rapidjson::Document&)>& edit);
+  // A fresh 20-character id no contact has (exclusive lock).
+  std::string NewId();
+  // The current time as GHL's ISO text.
+  std::string NowIso() const;
+  // The contact of the location whose email / phone matches the body's,
+  // in the configured order: {contact, "email" | "phone"}, or {nullptr, ""}.
+  std::pair<const ContactRecord*, std::string> FindDuplicate(absl::string_view location_id,
+                                                             absl::string_view email,
+                                                             absl::string_view phone,
+                                                             absl::string_view exclude_id) const;
   bool TakeStormSlot();
   void Count(int status, bool rate_limited, bool storm);
 
   const SandboxOptions options_;
+  RouteTable<Handler> routes_;
   absl::flat_hash_map<std::string, TokenGrant> tokens_;
   SandboxDataSummary summary_;
   RateLimiter limiter_;
@@ -117,6 +206,7 @@ class SandboxService {
   mutable std::shared_mutex store_mu_;
   ContactStore store_;  // guarded by store_mu_
   SplitMix64 id_rng_;   // guarded by store_mu_
+  ContactSearcher searcher_;  // its own lock; used under store_mu_ (shared)
 
   mutable std::mutex stats_mu_;
   SandboxStats stats_;  // guarded by stats_mu_

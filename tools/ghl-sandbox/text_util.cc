@@ -164,6 +164,53 @@ std::optional<int64_t> ParseIsoMillis(absl::string_view s) {
   return ((days * 24 + hour) * 60 + minute) * 60000 + static_cast<int64_t>(second) * 1000 + millis;
 }
 
+std::optional<int64_t> ParseIso8601(absl::string_view s) {
+  int year, month, day;
+  if (s.size() < 10 || !ReadDigits(s, 0, 4, &year) || s[4] != '-' || !ReadDigits(s, 5, 2, &month) ||
+      s[7] != '-' || !ReadDigits(s, 8, 2, &day) || month < 1 || month > 12 || day < 1 || day > 31) {
+    return std::nullopt;
+  }
+  int64_t ms =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400000;
+  if (s.size() == 10) return ms;
+  int hour, minute, second = 0;
+  if (s.size() < 16 || s[10] != 'T' || !ReadDigits(s, 11, 2, &hour) || s[13] != ':' ||
+      !ReadDigits(s, 14, 2, &minute) || hour > 23 || minute > 59) {
+    return std::nullopt;
+  }
+  size_t pos = 16;
+  int millis = 0;
+  if (pos < s.size() && s[pos] == ':') {
+    if (!ReadDigits(s, pos + 1, 2, &second) || second > 60) return std::nullopt;
+    pos += 3;
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+      ++pos;
+      int scale = 100;
+      size_t digits = 0;
+      while (pos < s.size() && absl::ascii_isdigit(static_cast<unsigned char>(s[pos]))) {
+        millis += (s[pos] - '0') * scale;
+        scale /= 10;
+        ++pos;
+        ++digits;
+      }
+      if (digits == 0) return std::nullopt;
+    }
+  }
+  ms += ((static_cast<int64_t>(hour) * 60 + minute) * 60 + second) * 1000 + millis;
+  if (pos == s.size()) return ms;
+  if (s[pos] == 'Z') return pos + 1 == s.size() ? std::optional<int64_t>(ms) : std::nullopt;
+  if (s[pos] != '+' && s[pos] != '-') return std::nullopt;
+  const int sign = s[pos] == '+' ? 1 : -1;
+  int oh = 0, om = 0;
+  if (!ReadDigits(s, pos + 1, 2, &oh) || oh > 23) return std::nullopt;
+  pos += 3;
+  if (pos < s.size()) {
+    if (s[pos] == ':') ++pos;
+    if (!ReadDigits(s, pos, 2, &om) || om > 59 || pos + 2 != s.size()) return std::nullopt;
+  }
+  return ms - sign * (static_cast<int64_t>(oh) * 60 + om) * 60000;
+}
+
 std::string FormatIsoMillis(int64_t millis) {
   const int64_t days = FloorDiv(millis, 86400000);
   const int64_t rest = millis - days * 86400000;

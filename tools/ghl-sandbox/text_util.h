@@ -28,6 +28,12 @@ std::string Utf8ToLower(absl::string_view text);
 /// @return milliseconds since the Unix epoch, or nullopt when malformed.
 std::optional<int64_t> ParseIsoMillis(absl::string_view text);
 
+/// Parses the ISO 8601 forms class-validator's IsISO8601 accepts in practice:
+/// `YYYY-MM-DD`, optionally followed by `THH:MM[:SS[.fraction]]` and a zone
+/// (`Z`, `+HH:MM`, `+HHMM`, `+HH`; none means UTC).
+/// @return milliseconds since the Unix epoch, or nullopt when malformed.
+std::optional<int64_t> ParseIso8601(absl::string_view text);
+
 /// Formats milliseconds since the epoch as `2021-07-02T05:18:26.704Z`.
 std::string FormatIsoMillis(int64_t millis);
 

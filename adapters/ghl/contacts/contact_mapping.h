@@ -5,7 +5,8 @@
 // type is unexpected (e.g. "dnd": "yes", an unparseable date), is kept verbatim
 // in the `extra` Struct of the enclosing message under its JSON name, and
 // ContactToJson writes it back. Malformed input never crashes: the functions
-// return INVALID_ARGUMENT / INTERNAL instead.
+// return INVALID_ARGUMENT / INTERNAL instead. The generic reflection-driven
+// reader/writer behind these functions is json_mapping.h.
 //
 // Thread-safety: free functions, no shared state.
 #ifndef GHL_ADAPTERS_GHL_CONTACTS_CONTACT_MAPPING_H_
@@ -19,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "adapters/ghl/contacts/json_mapping.h"
 #include "ghl/contacts/v1/contact.pb.h"
 
 namespace ghl::contacts {
@@ -69,12 +71,8 @@ absl::StatusOr<std::string> UpdateContactBody(const ghl::contacts::v1::Contact& 
 absl::Status ApplyReadMask(const google::protobuf::FieldMask& read_mask,
                            ghl::contacts::v1::Contact* contact);
 
-/// Formats a Timestamp the way GHL does: UTC, milliseconds, trailing Z.
-std::string FormatGhlTime(const google::protobuf::Timestamp& ts);
-
-/// Parses GHL's RFC 3339 date-time (e.g. 2021-07-02T05:18:26.704Z).
-/// @return false if `text` is not one.
-bool ParseGhlTime(absl::string_view text, google::protobuf::Timestamp* out);
+// FormatGhlTime and ParseGhlTime (GHL's date-times) are declared in
+// json_mapping.h, included above.
 
 }  // namespace ghl::contacts
 

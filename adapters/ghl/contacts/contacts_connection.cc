@@ -1,5 +1,7 @@
 #include "adapters/ghl/contacts/contacts_connection.h"
 
+#include <algorithm>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -99,6 +101,32 @@ absl::StatusOr<ListContactsPage> ContactsPager::NextPage(const CancelFn& cancell
       options_, Idempotency::kIdempotent, [&] { return stub_->ListContacts(call, request); },
       cancelled);
   if (!page.ok()) return page.status();
+  // An upstream whose pages overlap (a contact at the end of one page again
+  // at the start of the next) would otherwise make the caller see it twice.
+  {
+    std::set<std::string> kept;
+    auto& contacts = page->contacts;
+    contacts.erase(std::remove_if(contacts.begin(), contacts.end(),
+                                  [&](const v1::Contact& c) {
+                                    return previous_page_ids_.count(c.id()) > 0 || !kept.insert(c.id()).second;
+                                  }),
+                   contacts.end());
+    previous_page_ids_ = std::move(kept);
+  }
+  const int64_t delivered = position_.contacts_delivered + static_cast<int64_t>(page->contacts.size());
+  if (page->meta_total >= 0 && page->next && delivered > 2 * page->meta_total + 1000) {
+    // New cursors forever: stop rather than stream without end.
+    return absl::InternalError(absl::StrCat("GHL pagination runs past its own total (", delivered,
+                                            " contacts delivered, meta.total ", page->meta_total,
+                                            "); stopping instead of looping"));
+  }
+  if (!page->next && page->meta_total >= 0 && delivered < page->meta_total) {
+    // The listing ended (no cursor, an empty or malformed page) before the
+    // upstream's own count: a silent "success" here would lose contacts.
+    return absl::InternalError(absl::StrCat(
+        "GHL ended the listing after ", delivered, " of meta.total ", page->meta_total,
+        " contacts (no next cursor); the export is incomplete, resume from the last token"));
+  }
   if (page->next) {
     auto key = std::make_pair(page->next->start_after, page->next->start_after_id);
     if (!seen_cursors_.insert(key).second) {

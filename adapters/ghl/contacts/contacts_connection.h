@@ -77,7 +77,13 @@ class ContactsPager {
   ListContactsPageRequest request_;
   ListPosition position_;
   std::set<std::pair<int64_t, std::string>> seen_cursors_;
+  std::set<std::string> previous_page_ids_;
 };
+
+class SearchPager;              // search_pager.h
+struct SearchPosition;          // search_pager.h
+class BusinessContactsPager;    // search_pager.h
+struct BusinessPosition;        // search_pager.h
 
 /// Retry + pagination over a stub.
 class ContactsConnection {
@@ -99,10 +105,46 @@ class ContactsConnection {
   std::unique_ptr<ContactsPager> ListContacts(ListContactsPageRequest request,
                                               ListPosition start = {});
 
+  // ---- Search, upsert, duplicates, business, followers, campaigns,
+  // ---- workflows (issue 3). Reads and upsert retry; the other writes retry
+  // ---- only when GHL surely did not act (never sent, or refused with 429
+  // ---- before processing), and a failure after which GHL may have acted
+  // ---- says so in its message.
+
+  /// A pager over POST /contacts/search (see search_pager.h).
+  std::unique_ptr<SearchPager> SearchContacts(ghl::contacts::v1::SearchContactsRequest query,
+                                              int page_limit, const SearchPosition& start);
+  /// A pager over GET /contacts/business/{businessId}.
+  std::unique_ptr<BusinessContactsPager> ListBusinessContacts(BusinessContactsPageRequest request,
+                                                              const BusinessPosition& start);
+  /// Idempotent (retried) unless create_new_if_duplicate_allowed is set.
+  absl::StatusOr<ghl::contacts::v1::UpsertContactResponse> UpsertContact(
+      const ghl::contacts::v1::UpsertContactRequest& request, const CancelFn& cancelled = nullptr);
+  absl::StatusOr<ghl::contacts::v1::FindDuplicateContactResponse> FindDuplicateContact(
+      const ghl::contacts::v1::FindDuplicateContactRequest& request, const CancelFn& cancelled = nullptr);
+  absl::StatusOr<ghl::contacts::v1::AddFollowersResponse> AddFollowers(
+      const ghl::contacts::v1::AddFollowersRequest& request);
+  absl::StatusOr<ghl::contacts::v1::RemoveFollowersResponse> RemoveFollowers(
+      const ghl::contacts::v1::RemoveFollowersRequest& request);
+  absl::Status AddToCampaign(const ghl::contacts::v1::AddToCampaignRequest& request);
+  absl::Status RemoveFromCampaign(const ghl::contacts::v1::RemoveFromCampaignRequest& request);
+  absl::Status RemoveFromAllCampaigns(const ghl::contacts::v1::RemoveFromAllCampaignsRequest& request);
+  absl::Status AddToWorkflow(const ghl::contacts::v1::AddToWorkflowRequest& request);
+  absl::Status RemoveFromWorkflow(const ghl::contacts::v1::RemoveFromWorkflowRequest& request);
+  absl::StatusOr<ghl::contacts::v1::BulkUpdateBusinessResponse> BulkUpdateBusiness(
+      const ghl::contacts::v1::BulkUpdateBusinessRequest& request);
+  // ---- end of the issue 3 section.
+
  private:
   template <typename T>
   absl::StatusOr<T> Retry(Idempotency idempotency, const std::function<absl::StatusOr<T>()>& attempt,
                           const CancelFn& cancelled);
+  // A non-idempotent write (issue 3 section): see contacts_connection_more.cc.
+  // `multi_target` marks writes over a list (followers, bulk business) that
+  // GHL may have applied in part when it answers 422.
+  template <typename T>
+  absl::StatusOr<T> Write(const char* operation, bool multi_target,
+                          const std::function<absl::StatusOr<T>()>& attempt);
 
   std::shared_ptr<ContactsStub> stub_;
   ConnectionOptions options_;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "adapters/ghl/contacts/contact_actions.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
 #include "adapters/ghl/core/status.h"
 
@@ -167,7 +168,144 @@ class DefaultContactsStub final : public ContactsStub {
     return absl::OkStatus();
   }
 
+  // ---- Search, upsert, duplicates, business, followers, campaigns,
+  // ---- workflows (issue 3). Bodies and answers: contact_actions.h and
+  // ---- search_body.h.
+
+  absl::StatusOr<SearchPage> SearchContacts(const CallOptions& options,
+                                            const SearchPageRequest& request) override {
+    auto body = SearchBody(request);
+    if (!body.ok()) return body.status();
+    auto response = Call(options, request.request.location_id(), "POST",
+                         absl::StrCat(base_url_, "/contacts/search"), *body);
+    if (!response.ok()) return response.status();
+    return ParseSearchBody(response->body);
+  }
+
+  absl::StatusOr<v1::UpsertContactResponse> UpsertContact(
+      const CallOptions& options, const v1::UpsertContactRequest& request) override {
+    auto body = UpsertContactBody(request);
+    if (!body.ok()) return body.status();
+    auto response = Call(options, request.location_id(), "POST",
+                         absl::StrCat(base_url_, "/contacts/upsert"), *body);
+    if (!response.ok()) return response.status();
+    return AppliedUnlessUsable(ParseUpsertContactBody(response->body), "upsert");
+  }
+
+  absl::StatusOr<v1::FindDuplicateContactResponse> FindDuplicateContact(
+      const CallOptions& options, const v1::FindDuplicateContactRequest& request) override {
+    auto response =
+        Call(options, request.location_id(), "GET",
+             absl::StrCat(base_url_, "/contacts/search/duplicate?", DuplicateContactQuery(request)), "");
+    if (!response.ok()) return response.status();
+    return ParseDuplicateContactBody(response->body);
+  }
+
+  absl::StatusOr<ListContactsPage> ListBusinessContacts(
+      const CallOptions& options, const BusinessContactsPageRequest& request) override {
+    // The spec types limit and skip as strings; on the wire they are digits.
+    std::string url = absl::StrCat(base_url_, "/contacts/business/", UrlEncode(request.business_id),
+                                   "?locationId=", UrlEncode(request.location_id),
+                                   "&limit=", request.limit, "&skip=", request.skip);
+    if (!request.query.empty()) absl::StrAppend(&url, "&query=", UrlEncode(request.query));
+    auto response = Call(options, request.location_id, "GET", url, "");
+    if (!response.ok()) return response.status();
+    auto page = ParseListContactsBody(response->body);
+    if (!page.ok()) return page.status();
+    page->next.reset();  // offset paged: the caller counts
+    page->rate_limit = ReadRateLimit(*response);
+    return page;
+  }
+
+  absl::StatusOr<v1::AddFollowersResponse> AddFollowers(
+      const CallOptions& options, const v1::AddFollowersRequest& request) override {
+    auto response = Call(options, request.location_id(), "POST",
+                         ContactSubUrl(request.contact_id(), "/followers"),
+                         FollowersBody(request.followers()));
+    if (!response.ok()) return response.status();
+    return AppliedUnlessUsable(ParseAddFollowersBody(response->body), "follower change");
+  }
+
+  absl::StatusOr<v1::RemoveFollowersResponse> RemoveFollowers(
+      const CallOptions& options, const v1::RemoveFollowersRequest& request) override {
+    auto response = Call(options, request.location_id(), "DELETE",
+                         ContactSubUrl(request.contact_id(), "/followers"),
+                         FollowersBody(request.followers()));
+    if (!response.ok()) return response.status();
+    return AppliedUnlessUsable(ParseRemoveFollowersBody(response->body), "follower change");
+  }
+
+  absl::Status AddToCampaign(const CallOptions& options, const v1::AddToCampaignRequest& request) override {
+    // AddContactToCampaignDto has no properties, but a body is required.
+    return Action(options, request.location_id(), "POST",
+                  ContactSubUrl(request.contact_id(), "/campaigns/", request.campaign_id()), "{}",
+                  "add-contact-to-campaign");
+  }
+
+  absl::Status RemoveFromCampaign(const CallOptions& options,
+                                  const v1::RemoveFromCampaignRequest& request) override {
+    return Action(options, request.location_id(), "DELETE",
+                  ContactSubUrl(request.contact_id(), "/campaigns/", request.campaign_id()), "",
+                  "remove-contact-from-campaign");
+  }
+
+  absl::Status RemoveFromAllCampaigns(const CallOptions& options,
+                                      const v1::RemoveFromAllCampaignsRequest& request) override {
+    return Action(options, request.location_id(), "DELETE",
+                  ContactSubUrl(request.contact_id(), "/campaigns/removeAll"), "",
+                  "remove-contact-from-every-campaign");
+  }
+
+  absl::Status AddToWorkflow(const CallOptions& options, const v1::AddToWorkflowRequest& request) override {
+    return Action(options, request.location_id(), "POST",
+                  ContactSubUrl(request.contact_id(), "/workflow/", request.workflow_id()),
+                  WorkflowBody(request.has_event_start_time() ? &request.event_start_time() : nullptr),
+                  "add-contact-to-workflow");
+  }
+
+  absl::Status RemoveFromWorkflow(const CallOptions& options,
+                                  const v1::RemoveFromWorkflowRequest& request) override {
+    return Action(options, request.location_id(), "DELETE",
+                  ContactSubUrl(request.contact_id(), "/workflow/", request.workflow_id()),
+                  WorkflowBody(request.has_event_start_time() ? &request.event_start_time() : nullptr),
+                  "delete-contact-from-workflow");
+  }
+
+  absl::StatusOr<v1::BulkUpdateBusinessResponse> BulkUpdateBusiness(
+      const CallOptions& options, const v1::BulkUpdateBusinessRequest& request) override {
+    auto response = Call(options, request.location_id(), "POST",
+                         absl::StrCat(base_url_, "/contacts/bulk/business"),
+                         BulkUpdateBusinessBody(request));
+    if (!response.ok()) return response.status();
+    return AppliedUnlessUsable(ParseBulkUpdateBusinessBody(response->body), "business update");
+  }
+  // ---- end of the issue 3 section.
+
  private:
+  // /contacts/{contactId}<suffix>[<id>], ids percent-encoded.
+  std::string ContactSubUrl(const std::string& contact_id, const char* suffix,
+                            const std::string& id = "") const {
+    return absl::StrCat(ContactUrl(contact_id), suffix, UrlEncode(id));
+  }
+
+  // A write answered `{succeded}` (campaigns, workflows).
+  absl::Status Action(const CallOptions& options, const std::string& location_id, const char* method,
+                      std::string url, std::string body, const char* operation) {
+    auto response = Call(options, location_id, method, std::move(url), std::move(body));
+    if (!response.ok()) return response.status();
+    return CheckSucceded(response->body, operation);
+  }
+
+  // A 2xx means GHL applied the write: if its answer is unusable, say so,
+  // so nobody re-sends it.
+  template <typename T>
+  static absl::StatusOr<T> AppliedUnlessUsable(absl::StatusOr<T> parsed, const char* what) {
+    if (parsed.ok()) return parsed;
+    return absl::Status(parsed.status().code(),
+                        absl::StrCat("GHL applied the ", what, " but its answer was unusable: ",
+                                     parsed.status().message()));
+  }
+
   std::string ContactUrl(const std::string& contact_id) const {
     return absl::StrCat(base_url_, "/contacts/", UrlEncode(contact_id));
   }
@@ -189,7 +327,8 @@ class DefaultContactsStub final : public ContactsStub {
     auto response = transport_->Send(request);
     if (!response.ok()) return response.status();
     if (response->status_code < 200 || response->status_code >= 300) {
-      return HttpStatusToStatus(response->status_code, response->body, TraceHeader(*response));
+      return RedactSecret(HttpStatusToStatus(response->status_code, response->body, TraceHeader(*response)),
+                          *token);
     }
     return response;
   }
@@ -232,6 +371,7 @@ absl::StatusOr<ListContactsPage> ParseListContactsBody(const std::string& body) 
     auto total = meta->value.FindMember("total");
     if (total != meta->value.MemberEnd() && total->value.IsNumber()) {
       page.total = static_cast<int64_t>(total->value.GetDouble());
+      page.meta_total = page.total;
     }
     if (!page.contacts.empty()) page.next = NextCursor(meta->value);
   }

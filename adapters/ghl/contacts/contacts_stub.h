@@ -21,8 +21,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "adapters/ghl/auth/token_source.h"
+#include "adapters/ghl/contacts/search_body.h"
 #include "adapters/ghl/http/http_transport.h"
 #include "ghl/contacts/v1/contact.pb.h"
+#include "ghl/contacts/v1/contacts_service.pb.h"
 
 namespace ghl::contacts {
 
@@ -61,9 +63,22 @@ struct ListContactsPage {
   std::vector<ghl::contacts::v1::Contact> contacts;
   /// meta.total (or `count`), -1 when absent.
   int64_t total = -1;
+  /// meta.total alone (-1 when absent): the count pagination is checked
+  /// against (`count` is not reliably the total across GHL's responses).
+  int64_t meta_total = -1;
   /// The cursor of the next page; absent on the last page.
   std::optional<ListCursor> next;
   RateLimitInfo rate_limit;
+};
+
+/// One request of `GET /contacts/business/{businessId}` (offset paged).
+struct BusinessContactsPageRequest {
+  std::string location_id;
+  std::string business_id;
+  std::string query;
+  int limit = 100;
+  /// Contacts to skip (the offset of this page).
+  int64_t skip = 0;
 };
 
 /// Per-call settings.
@@ -92,6 +107,47 @@ class ContactsStub {
   /// DELETE /contacts/{contactId}
   virtual absl::Status DeleteContact(const CallOptions& options, const std::string& location_id,
                                      const std::string& contact_id) = 0;
+
+  // ---- Search, upsert, duplicates, business, followers, campaigns,
+  // ---- workflows (issue 3). Requests are validated by the caller.
+
+  /// POST /contacts/search (one page). An empty 200 body is an empty page.
+  virtual absl::StatusOr<SearchPage> SearchContacts(const CallOptions& options,
+                                                    const SearchPageRequest& request) = 0;
+  /// POST /contacts/upsert
+  virtual absl::StatusOr<ghl::contacts::v1::UpsertContactResponse> UpsertContact(
+      const CallOptions& options, const ghl::contacts::v1::UpsertContactRequest& request) = 0;
+  /// GET /contacts/search/duplicate (an empty or contact-less answer: no match)
+  virtual absl::StatusOr<ghl::contacts::v1::FindDuplicateContactResponse> FindDuplicateContact(
+      const CallOptions& options, const ghl::contacts::v1::FindDuplicateContactRequest& request) = 0;
+  /// GET /contacts/business/{businessId} (one page; `next` is never set)
+  virtual absl::StatusOr<ListContactsPage> ListBusinessContacts(
+      const CallOptions& options, const BusinessContactsPageRequest& request) = 0;
+  /// POST /contacts/{contactId}/followers
+  virtual absl::StatusOr<ghl::contacts::v1::AddFollowersResponse> AddFollowers(
+      const CallOptions& options, const ghl::contacts::v1::AddFollowersRequest& request) = 0;
+  /// DELETE /contacts/{contactId}/followers
+  virtual absl::StatusOr<ghl::contacts::v1::RemoveFollowersResponse> RemoveFollowers(
+      const CallOptions& options, const ghl::contacts::v1::RemoveFollowersRequest& request) = 0;
+  /// POST /contacts/{contactId}/campaigns/{campaignId}
+  virtual absl::Status AddToCampaign(const CallOptions& options,
+                                     const ghl::contacts::v1::AddToCampaignRequest& request) = 0;
+  /// DELETE /contacts/{contactId}/campaigns/{campaignId}
+  virtual absl::Status RemoveFromCampaign(
+      const CallOptions& options, const ghl::contacts::v1::RemoveFromCampaignRequest& request) = 0;
+  /// DELETE /contacts/{contactId}/campaigns/removeAll
+  virtual absl::Status RemoveFromAllCampaigns(
+      const CallOptions& options, const ghl::contacts::v1::RemoveFromAllCampaignsRequest& request) = 0;
+  /// POST /contacts/{contactId}/workflow/{workflowId}
+  virtual absl::Status AddToWorkflow(const CallOptions& options,
+                                     const ghl::contacts::v1::AddToWorkflowRequest& request) = 0;
+  /// DELETE /contacts/{contactId}/workflow/{workflowId}
+  virtual absl::Status RemoveFromWorkflow(
+      const CallOptions& options, const ghl::contacts::v1::RemoveFromWorkflowRequest& request) = 0;
+  /// POST /contacts/bulk/business
+  virtual absl::StatusOr<ghl::contacts::v1::BulkUpdateBusinessResponse> BulkUpdateBusiness(
+      const CallOptions& options, const ghl::contacts::v1::BulkUpdateBusinessRequest& request) = 0;
+  // ---- end of the issue 3 section.
 };
 
 /// Builds the production stub.

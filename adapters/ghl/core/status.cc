@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/match.h"
 
 namespace ghl {
@@ -121,6 +122,18 @@ absl::Status HttpStatusToStatus(int http_code, absl::string_view body,
   status.SetPayload(kHttpCodePayload, absl::Cord(absl::StrCat(http_code)));
   if (!trace.empty()) status.SetPayload(kTraceIdPayload, absl::Cord(trace));
   return status;
+}
+
+absl::Status RedactSecret(const absl::Status& status, absl::string_view secret) {
+  if (status.ok() || secret.empty()) return status;
+  auto redact = [secret](absl::string_view text) {
+    return absl::StrReplaceAll(text, {{secret, "[REDACTED]"}});
+  };
+  absl::Status out(status.code(), redact(status.message()));
+  status.ForEachPayload([&](absl::string_view key, const absl::Cord& value) {
+    out.SetPayload(key, absl::Cord(redact(std::string(value))));
+  });
+  return out;
 }
 
 std::optional<int> UpstreamHttpCode(const absl::Status& status) {

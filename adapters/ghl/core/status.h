@@ -37,6 +37,11 @@ absl::StatusCode HttpCodeToStatusCode(int http_code);
 absl::Status HttpStatusToStatus(int http_code, absl::string_view body,
                                 absl::string_view trace_id_header = {});
 
+/// Replaces every occurrence of `secret` (e.g. the bearer token just sent)
+/// in the message and payloads of `status` with "[REDACTED]": an upstream may
+/// echo the Authorization header in its error text.
+absl::Status RedactSecret(const absl::Status& status, absl::string_view secret);
+
 /// The HTTP code an upstream error carried, if any.
 std::optional<int> UpstreamHttpCode(const absl::Status& status);
 

@@ -15,12 +15,14 @@ using ::ghl::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string Page(std::vector<std::string> ids, const std::string& next_id, int64_t next_after) {
+std::string Page(std::vector<std::string> ids, const std::string& next_id, int64_t next_after,
+                 int total = 9) {
   std::string contacts;
   for (const auto& id : ids) absl::StrAppend(&contacts, contacts.empty() ? "" : ",", R"({"id":")", id, R"("})");
   std::string meta = next_id.empty()
-                         ? R"({"total":9,"startAfterId":null,"startAfter":null,"nextPage":null})"
-                         : absl::StrCat(R"({"total":9,"startAfterId":")", next_id, R"(","startAfter":)", next_after, "}");
+                         ? absl::StrCat(R"({"total":)", total, R"(,"startAfterId":null,"startAfter":null,"nextPage":null})")
+                         : absl::StrCat(R"({"total":)", total, R"(,"startAfterId":")", next_id, R"(","startAfter":)",
+                                        next_after, "}");
   return absl::StrCat(R"({"contacts":[)", contacts, R"(],"meta":)", meta, "}");
 }
 
@@ -35,7 +37,7 @@ class ConnectionTest : public ::testing::Test {
     connection_ = std::make_unique<ContactsConnection>(
         MakeDefaultContactsStub(transport_, "http://ghl.test",
                                 std::make_shared<auth::StaticTokenSource>(
-                                    std::map<std::string, std::string>{{"L", "t"}})),
+                                    std::map<std::string, std::string>{{"L", "pit-connection-test-token"}})),
         o);
   }
   FakeClock clock_;
@@ -46,7 +48,7 @@ class ConnectionTest : public ::testing::Test {
 TEST_F(ConnectionTest, WalksCursorPagesToTheEnd) {
   transport_->AddResponse(200, Page({"a", "b"}, "b", 2));
   transport_->AddResponse(200, Page({"c", "d"}, "d", 4));
-  transport_->AddResponse(200, Page({"e"}, "", 0));
+  transport_->AddResponse(200, Page({"e"}, "", 0, 5));
   auto pager = connection_->ListContacts({"L", "", 2, std::nullopt});
   std::vector<std::string> ids;
   while (!pager->done()) {
@@ -85,7 +87,7 @@ TEST_F(ConnectionTest, ResumedCursorCountsAsSeen) {
 TEST_F(ConnectionTest, PageRetriesTransientErrorsWithBackoffThenResumesSamePage) {
   transport_->AddResponse(429, R"({"statusCode":429,"message":"Too Many Requests"})");
   transport_->AddError(absl::UnavailableError("connection reset"));
-  transport_->AddResponse(200, Page({"a"}, "", 0));
+  transport_->AddResponse(200, Page({"a"}, "", 0, 1));
   auto pager = connection_->ListContacts({"L", "", 2, std::nullopt});
   auto page = pager->NextPage();
   ASSERT_TRUE(page.ok()) << page.status();
@@ -93,6 +95,41 @@ TEST_F(ConnectionTest, PageRetriesTransientErrorsWithBackoffThenResumesSamePage)
   auto reqs = transport_->requests();
   ASSERT_EQ(reqs.size(), 3u);
   EXPECT_EQ(reqs[0].url, reqs[2].url);
+}
+
+TEST_F(ConnectionTest, EndingBeforeMetaTotalIsAnErrorNotASilentSuccess) {
+  transport_->AddResponse(200, Page({"a", "b"}, "b", 2, 6));
+  transport_->AddResponse(200, R"({"contacts":[],"meta":{"total":6}})");  // an empty page mid-way
+  auto pager = connection_->ListContacts({"L", "", 2, std::nullopt});
+  ASSERT_TRUE(pager->NextPage().ok());
+  EXPECT_THAT(pager->NextPage(), StatusIs(absl::StatusCode::kInternal, HasSubstr("after 2 of meta.total 6")));
+  EXPECT_FALSE(pager->done());
+}
+
+TEST_F(ConnectionTest, OverlappingPagesDoNotDuplicateContacts) {
+  transport_->AddResponse(200, Page({"a", "b"}, "b", 2, 3));
+  transport_->AddResponse(200, Page({"b", "c"}, "", 0, 3));  // repeats "b"
+  auto pager = connection_->ListContacts({"L", "", 2, std::nullopt});
+  std::vector<std::string> ids;
+  while (!pager->done()) {
+    auto page = pager->NextPage();
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& c : page->contacts) ids.push_back(c.id());
+  }
+  EXPECT_THAT(ids, ElementsAre("a", "b", "c"));
+  EXPECT_EQ(pager->position().contacts_delivered, 3);
+}
+
+TEST_F(ConnectionTest, EndlessNewCursorsStopPastTheTotal) {
+  auto pager = connection_->ListContacts({"L", "", 100, std::nullopt});
+  absl::Status last;
+  for (int i = 0; i < 30 && last.ok(); ++i) {
+    std::vector<std::string> ids;
+    for (int j = 0; j < 100; ++j) ids.push_back(absl::StrCat("p", i, "c", j));
+    transport_->AddResponse(200, Page(ids, absl::StrCat("p", i, "c99"), i + 1, 250));
+    last = pager->NextPage().status();
+  }
+  EXPECT_THAT(last, StatusIs(absl::StatusCode::kInternal, HasSubstr("past its own total")));
 }
 
 TEST_F(ConnectionTest, CreateIsNotRetriedOnceSent) {

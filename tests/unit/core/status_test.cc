@@ -74,6 +74,16 @@ TEST(HttpStatusToStatus, ProblemJsonBodiesKeepTheirDetails) {
                           AllOf(HasSubstr("Request/Response not valid"), HasSubstr("customFields.1.value must be string"))));
 }
 
+TEST(RedactSecret, RemovesAnEchoedTokenFromMessageAndPayloads) {
+  auto s = RedactSecret(
+      HttpStatusToStatus(401, R"({"message":"Invalid JWT: Bearer pit-s3cr3t","traceId":"pit-s3cr3t"})"),
+      "pit-s3cr3t");
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("Bearer [REDACTED]")));
+  EXPECT_EQ(std::string(s.message()).find("pit-s3cr3t"), std::string::npos);
+  EXPECT_EQ(UpstreamTraceId(s), "[REDACTED]");
+  EXPECT_EQ(UpstreamHttpCode(s), 401);
+}
+
 TEST(HttpStatusToStatus, MalformedBodiesNeverCrash) {
   for (const char* body : {"", "<html>502 Bad Gateway</html>", "{", "[]", "{\"message\":42}",
                            "{\"message\":[1,null,{}]}", "\xff\xfe"}) {

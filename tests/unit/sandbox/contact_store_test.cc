@@ -169,5 +169,77 @@ TEST(ContactStoreRelatedTest, RelatedRecordsFollowTheirContact) {
   EXPECT_EQ(store.RelatedCount(RelatedKind::kNote), 0u);
 }
 
+TEST(ContactStoreRelatedTest, PutFindEraseById) {
+  ContactStore store;
+  ASSERT_TRUE(store.AddContact(Record("a", "2020-01-01T00:00:00.000Z")).ok());
+  store.AddRelated(RelatedKind::kTask, "a", R"({"id":"t1"})");
+  store.PutRelated(RelatedKind::kTask, "a", RelatedRecord{"t2", R"({"id":"t2"})"});
+  store.PutRelated(RelatedKind::kTask, "a", RelatedRecord{"t1", R"({"id":"t1","x":1})"});
+  EXPECT_EQ(store.Related(RelatedKind::kTask, "a"),
+            (std::vector<std::string>{R"({"id":"t1","x":1})", R"({"id":"t2"})"}));
+  EXPECT_EQ(store.FindRelated(RelatedKind::kTask, "a", "t2")->json, R"({"id":"t2"})");
+  EXPECT_FALSE(store.FindRelated(RelatedKind::kTask, "a", "t3").has_value());
+  EXPECT_FALSE(store.FindRelated(RelatedKind::kNote, "a", "t1").has_value());
+  EXPECT_TRUE(store.EraseRelated(RelatedKind::kTask, "a", "t1"));
+  EXPECT_FALSE(store.EraseRelated(RelatedKind::kTask, "a", "t1"));
+  EXPECT_EQ(store.RelatedCount(RelatedKind::kTask), 1u);
+}
+
+TEST(ContactStoreRelatedTest, GeneratorProducesUntilWritten) {
+  ContactStore store;
+  int calls = 0;
+  store.SetRelatedGenerator("L1", [&](RelatedKind kind, const ContactRecord& c) {
+    ++calls;
+    std::vector<RelatedRecord> out;
+    if (kind == RelatedKind::kTask)
+      out.push_back({c.id + "-t", absl::StrCat(R"({"id":")", c.id, R"(-t"})")});
+    return out;
+  });
+  ASSERT_TRUE(store.AddContact(Record("a", "2020-01-01T00:00:00.000Z")).ok());
+  ASSERT_TRUE(store.AddContact(Record("b", "2020-01-01T00:00:00.000Z", "", "L2")).ok());
+  EXPECT_EQ(store.Related(RelatedKind::kTask, "a"), (std::vector<std::string>{R"({"id":"a-t"})"}));
+  EXPECT_TRUE(store.Related(RelatedKind::kTask, "b").empty());  // other location: no generator
+  EXPECT_EQ(store.RelatedCount(RelatedKind::kTask), 0u);        // nothing stored yet
+  store.PutRelated(RelatedKind::kTask, "a", RelatedRecord{"n", R"({"id":"n"})"});
+  const int before = calls;
+  EXPECT_EQ(store.Related(RelatedKind::kTask, "a").size(), 2u);
+  EXPECT_EQ(calls, before);  // materialised: the generator is not asked again
+  EXPECT_EQ(store.RelatedCount(RelatedKind::kTask), 2u);
+  store.StartEmptyRelated("c");
+  ASSERT_TRUE(store.AddContact(Record("c", "2020-01-01T00:00:00.000Z")).ok());
+  EXPECT_TRUE(store.Related(RelatedKind::kTask, "c").empty());
+}
+
+TEST(ContactStoreMembershipTest, AddRemoveClearAndEraseWithContact) {
+  ContactStore store;
+  ASSERT_TRUE(store.AddContact(Record("a", "2020-01-01T00:00:00.000Z")).ok());
+  EXPECT_TRUE(store.AddMembership(MembershipKind::kCampaign, "a", "c1"));
+  EXPECT_FALSE(store.AddMembership(MembershipKind::kCampaign, "a", "c1"));
+  EXPECT_TRUE(store.AddMembership(MembershipKind::kCampaign, "a", "c2"));
+  EXPECT_TRUE(store.AddMembership(MembershipKind::kWorkflow, "a", "w1"));
+  EXPECT_EQ(store.Memberships(MembershipKind::kCampaign, "a"),
+            (std::vector<std::string>{"c1", "c2"}));
+  EXPECT_TRUE(store.RemoveMembership(MembershipKind::kCampaign, "a", "c1"));
+  EXPECT_FALSE(store.RemoveMembership(MembershipKind::kCampaign, "a", "c1"));
+  EXPECT_EQ(store.ClearMemberships(MembershipKind::kCampaign, "a"), 1u);
+  EXPECT_TRUE(store.Memberships(MembershipKind::kCampaign, "a").empty());
+  store.EraseContact("a");
+  EXPECT_TRUE(store.Memberships(MembershipKind::kWorkflow, "a").empty());
+}
+
+TEST(ContactStoreVersionTest, ChangesOnEveryContactWrite) {
+  ContactStore store;
+  const uint64_t v0 = store.version();
+  ASSERT_TRUE(store.AddContact(Record("a", "2020-01-01T00:00:00.000Z")).ok());
+  const uint64_t v1 = store.version();
+  EXPECT_NE(v0, v1);
+  ASSERT_TRUE(store.ReplaceContact(Record("a", "2021-01-01T00:00:00.000Z")).ok());
+  const uint64_t v2 = store.version();
+  EXPECT_NE(v1, v2);
+  store.EraseContact("a");
+  EXPECT_NE(v2, store.version());
+  EXPECT_EQ(Record("b", "2020-01-01T00:00:00.000Z", R"(,"businessId":"B1")").business_id, "B1");
+}
+
 }  // namespace
 }  // namespace ghl::sandbox

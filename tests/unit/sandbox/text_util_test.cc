@@ -100,5 +100,23 @@ TEST(TraceIdTest, IsUuidV4AndVaries) {
   EXPECT_NE(a, NewTraceId());
 }
 
+TEST(Iso8601Test, AcceptsTheFormsClassValidatorAccepts) {
+  const int64_t base = *ParseIsoMillis("2020-10-25T11:00:00.000Z");
+  EXPECT_EQ(ParseIso8601("2020-10-25T11:00:00Z"), base);
+  EXPECT_EQ(ParseIso8601("2020-10-25T11:00:00.000Z"), base);
+  EXPECT_EQ(ParseIso8601("2020-10-25T11:00Z"), base);
+  EXPECT_EQ(ParseIso8601("2020-10-25T11:00:00"), base);
+  EXPECT_EQ(ParseIso8601("2020-10-25T12:00:00+01:00"), base);
+  EXPECT_EQ(ParseIso8601("2020-10-25T09:30:00-0130"), base);
+  EXPECT_EQ(ParseIso8601("2020-10-25T13:00:00+02"), base);
+  EXPECT_EQ(ParseIso8601("2020-10-25T11:00:00.5Z"), base + 500);
+  EXPECT_EQ(ParseIso8601("2020-10-25"), base - 11 * 3600000);
+  for (const char* bad :
+       {"", "2020", "2020-13-01", "2020-10-25T", "2020-10-25T25:00Z", "2020-10-25 11:00",
+        "2020-10-25T11:00:00ZZ", "2020-10-25T11:00:00+1", "tomorrow", "2020-10-25T11:00:00."}) {
+    EXPECT_FALSE(ParseIso8601(bad).has_value()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace ghl::sandbox

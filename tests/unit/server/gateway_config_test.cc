@@ -35,6 +35,8 @@ TEST(GatewayConfig, ErrorsNameTheOption) {
   EXPECT_THAT(ParseGatewayConfig({"--nope=1"}, {}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--nope")));
   EXPECT_THAT(ParseGatewayConfig({"--workers", "zero"}, {}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--workers")));
   EXPECT_THAT(ParseGatewayConfig({"--upstream"}, {}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs a value")));
+  EXPECT_THAT(ParseGatewayConfig({"--listen=127.0.0.1:99999"}, {}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--listen")));
+  EXPECT_THAT(ParseGatewayConfig({"--listen=:80"}, {}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--listen")));
   EXPECT_THAT(ParseGatewayConfig({}, {{"GHL_UPSTREAM_URL", "ftp://x"}}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("GHL_UPSTREAM_URL")));
 }
@@ -42,7 +44,7 @@ TEST(GatewayConfig, ErrorsNameTheOption) {
 TEST(GatewayConfig, TokensFromFileAndEnvNeverEchoed) {
   const std::string path = ::testing::TempDir() + "/tokens.json";
   std::ofstream(path) << R"([{"locationId":"L1","token":"s3cr3t-file","scopes":["contacts.readonly"]}])";
-  auto c = ParseGatewayConfig({"--tokens-file", path}, {{"GHL_LOCATION_TOKENS", "L2=s3cr3t-env"}});
+  auto c = ParseGatewayConfig({"--tokens-file", path}, {{"GHL_LOCATION_TOKENS", "L2=s3cr3t-env;L1=s3cr3t-loses"}});
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->tokens.at("L1"), "s3cr3t-file");
   EXPECT_EQ(c->tokens.at("L2"), "s3cr3t-env");

@@ -64,6 +64,10 @@ TEST(ResumeToken, RejectsMalformedAndForeignTokens) {
     EXPECT_THAT(DecodeResumeToken(request), StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("resume_token:")))
         << bad;
   }
+  ghl::contacts::ListPosition absurd = position;
+  absurd.pages_delivered = 2147483647;
+  request.set_resume_token(EncodeResumeToken(request, absurd));
+  EXPECT_THAT(DecodeResumeToken(request), StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("resume_token:")));
   ghl::contacts::v1::ListContactsRequest other = request;
   other.set_location_id("OTHER");
   other.set_resume_token(token);
