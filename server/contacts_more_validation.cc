@@ -139,6 +139,12 @@ absl::Status ValidateRequest(const v1::UpsertContactRequest& request) {
   if (contact.has_location_id() && contact.location_id() != request.location_id()) {
     return Invalid("contact.location_id", "differs from location_id");
   }
+  // GHL matches an upsert by email and phone; with neither it always creates,
+  // and then a retried upsert would create a second contact.
+  if (contact.email().empty() && contact.phone().empty()) {
+    return Invalid("contact.email",
+                   "an upsert matches on email or phone: set at least one (or use CreateContact)");
+  }
   if (auto body = ghl::contacts::UpsertContactBody(request); !body.ok()) {
     return Invalid("contact", body.status().message());
   }

@@ -70,10 +70,13 @@ std::string Gateway::address() const { return absl::StrCat(host_, ":", port_); }
 void Gateway::Shutdown(absl::Duration grace) {
   if (!state_ || state_->shut_down) return;
   state_->shut_down = true;
-  state_->server->GetHealthCheckService()->SetServingStatus(false);
-  state_->server->Shutdown(std::chrono::system_clock::now() +
-                           std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
-  state_->server->Wait();
+  // A Start that could not listen left no server behind.
+  if (state_->server) {
+    state_->server->GetHealthCheckService()->SetServingStatus(false);
+    state_->server->Shutdown(std::chrono::system_clock::now() +
+                             std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
+    state_->server->Wait();
+  }
   // Only now no reactor can post work any more.
   state_->pool.reset();
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/auth/token_source.h"
+#include "adapters/ghl/http/curl_http_transport.h"
 
 namespace ghl::server {
 namespace {
@@ -53,8 +54,8 @@ const std::vector<Option>& Options() {
       {"upstream", "GHL_UPSTREAM_URL", "GHL API base URL",
        [](const GatewayConfig& c) { return c.upstream; },
        [](const std::string& v, GatewayConfig* c) {
-         if (!absl::StartsWith(v, "http://") && !absl::StartsWith(v, "https://")) {
-           return absl::InvalidArgumentError("--upstream: expected an http:// or https:// URL");
+         if (auto s = http::CheckBaseUrl(v); !s.ok()) {
+           return absl::InvalidArgumentError(absl::StrCat("--upstream: ", s.message()));
          }
          c->upstream = v;
          return absl::OkStatus();
@@ -110,7 +111,8 @@ std::string GatewayUsage() {
       "usage: ghl-gateway [--option=value | --option value]...\n\n"
       "Serves ghl.contacts.v1 over gRPC in front of the GHL API v2.\n"
       "Each option may also come from its environment variable; a flag wins.\n"
-      "Location tokens: --tokens-file and/or GHL_LOCATION_TOKENS=\"LOCATION=TOKEN;...\".\n\n";
+      "Location tokens: --tokens-file and/or GHL_LOCATION_TOKENS=\"LOCATION=TOKEN;...\"\n"
+      "(for a location in both, the file's token is used).\n\n";
   GatewayConfig defaults;
   for (const auto& o : Options()) {
     absl::StrAppend(&out, "  --", o.flag, " (", o.env, ")\n      ", o.help, "; default: ",

@@ -21,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/shared_dir.h"
+
 namespace ghl::testing {
 
 /// A port that was free a moment ago (bind to 0, read, close).
@@ -112,15 +114,6 @@ class Subprocess {
 inline std::string Env(const char* name, const std::string& fallback = "") {
   const char* v = std::getenv(name);
   return v && *v ? std::string(v) : fallback;
-}
-
-/// The shared folder (ghl-api, data).
-inline std::string SharedDir() {
-#ifdef GHL_SHARED_DIR_DEFAULT
-  return Env("GHL_SHARED_DIR", GHL_SHARED_DIR_DEFAULT);
-#else
-  return Env("GHL_SHARED_DIR", "../shared");
-#endif
 }
 
 }  // namespace ghl::testing

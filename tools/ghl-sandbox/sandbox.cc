@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <netdb.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,26 +40,32 @@ void ToHttplib(HttpResponse out, httplib::Response& res) {
 }
 
 // cpp-httplib sets SO_REUSEPORT, so binding a port another server listens on
-// "succeeds" and the kernel splits connections between the two. A probe
-// socket without SO_REUSEPORT makes that an error instead.
+// "succeeds" and the kernel splits connections between the two. So before
+// binding, see whether anything accepts connections there. (A bind probe
+// would also refuse a port whose only users are the dying connections of a
+// killed sandbox, for up to a minute; a connect probe does not.)
 absl::Status ProbePortFree(const std::string& host, int port) {
+  std::string probe_host = host;
+  if (probe_host.empty() || probe_host == "0.0.0.0") probe_host = "127.0.0.1";
+  if (probe_host == "::") probe_host = "::1";
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
   addrinfo* result = nullptr;
   const std::string service = std::to_string(port);
-  if (getaddrinfo(host.c_str(), service.c_str(), &hints, &result) != 0 || result == nullptr) {
+  if (getaddrinfo(probe_host.c_str(), service.c_str(), &hints, &result) != 0 || result == nullptr) {
     return absl::UnavailableError(absl::StrCat("cannot resolve host ", host));
   }
   absl::Status status = absl::OkStatus();
   const int fd = socket(result->ai_family, result->ai_socktype, result->ai_protocol);
   if (fd >= 0) {
-    const int yes = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    if (bind(fd, result->ai_addr, result->ai_addrlen) != 0) {
+    // An address of this machine answers at once; bound the rare case that
+    // does not.
+    timeval timeout{1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    if (connect(fd, result->ai_addr, result->ai_addrlen) == 0) {
       status = absl::UnavailableError(absl::StrCat("cannot listen on ", host, ":", port,
-                                                   " (address in use or not permitted)"));
+                                                   " (another server is listening there)"));
     }
     close(fd);
   }

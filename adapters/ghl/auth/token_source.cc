@@ -1,5 +1,6 @@
 #include "adapters/ghl/auth/token_source.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -26,6 +27,27 @@ std::vector<std::string> StaticTokenSource::Locations() const {
   for (const auto& [loc, token] : tokens_) out.push_back(loc);
   return out;
 }
+
+namespace {
+
+// A location id goes into URLs and a token into an HTTP header: refuse what
+// would break either, naming the entry but never echoing the token.
+absl::Status CheckEntry(absl::string_view where, absl::string_view location,
+                        absl::string_view token) {
+  if (location.size() > 64 || !std::all_of(location.begin(), location.end(), [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      })) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, ": locationId must be 1 to 64 letters, digits, '-' or '_'"));
+  }
+  if (!std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7f; })) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, ": the token has spaces, control characters or non-ASCII bytes"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<std::map<std::string, std::string>> LoadTokensFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -59,6 +81,11 @@ absl::StatusOr<std::map<std::string, std::string>> LoadTokensFile(const std::str
       return absl::InvalidArgumentError(where + " has no token");
     }
     std::string location(loc->value.GetString(), loc->value.GetStringLength());
+    if (auto s = CheckEntry(where, location,
+                            absl::string_view(tok->value.GetString(), tok->value.GetStringLength()));
+        !s.ok()) {
+      return s;
+    }
     if (out.count(location)) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, " repeats location ", location));
@@ -78,6 +105,11 @@ absl::StatusOr<std::map<std::string, std::string>> ParseTokensEnv(absl::string_v
     if (eq == absl::string_view::npos || eq == 0 || eq + 1 == entry.size()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "GHL_LOCATION_TOKENS entry #", index, " is not LOCATION=TOKEN"));
+    }
+    if (auto s = CheckEntry(absl::StrCat("GHL_LOCATION_TOKENS entry #", index), entry.substr(0, eq),
+                            entry.substr(eq + 1));
+        !s.ok()) {
+      return s;
     }
     out[std::string(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
   }

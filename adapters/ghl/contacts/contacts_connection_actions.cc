@@ -91,6 +91,9 @@ absl::StatusOr<v1::UpsertContactResponse> ContactsConnection::UpsertContact(
   };
   // With createNewIfDuplicateAllowed GHL may create a contact per attempt.
   if (request.create_new_if_duplicate_allowed()) return Write("the upsert", false, attempt);
+  // Otherwise GHL matches the email or phone (the server requires one), so a
+  // second send finds the contact the first one made.
+  call.idempotent = true;
   return internal::RunRetry(options_, Idempotency::kIdempotent, attempt, cancelled);
 }
 

@@ -319,6 +319,7 @@ class DefaultContactsStub final : public ContactsStub {
     request.method = method;
     request.url = std::move(url);
     request.timeout = options.timeout;
+    request.idempotent = options.idempotent;
     request.headers = {{"Authorization", absl::StrCat("Bearer ", *token)},
                        {"Version", kGhlApiVersion},
                        {"Accept", "application/json"}};

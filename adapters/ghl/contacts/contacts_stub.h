@@ -84,6 +84,9 @@ struct BusinessContactsPageRequest {
 /// Per-call settings.
 struct CallOptions {
   absl::Duration timeout = absl::Seconds(30);
+  /// Whether the request may safely reach GHL twice (reads, search, an
+  /// upsert that matches); see http::HttpRequest::idempotent.
+  bool idempotent = false;
 };
 
 /// One method per REST operation of apps/contacts.json used so far.

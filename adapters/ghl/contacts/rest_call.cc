@@ -36,6 +36,7 @@ absl::StatusOr<http::HttpResponse> GhlRestCall::Send(const CallOptions& options,
   request.method = std::string(method);
   request.url = absl::StrCat(base_url_, path);
   request.timeout = options.timeout;
+  request.idempotent = options.idempotent;
   request.headers = {{"Authorization", absl::StrCat("Bearer ", *token)},
                      {"Version", kGhlApiVersion},
                      {"Accept", "application/json"}};

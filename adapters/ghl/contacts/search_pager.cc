@@ -38,7 +38,7 @@ absl::StatusOr<SearchPage> SearchPager::NextPage(const CancelFn& cancelled) {
   if (position_.done) return absl::FailedPreconditionError("the search is already complete");
   request_.page = position_.next_page;
   request_.search_after = position_.next_page > 0 ? std::string() : position_.search_after;
-  CallOptions call{options_.call_timeout};
+  CallOptions call{options_.call_timeout, /*idempotent=*/true};  // a POST that only reads
   auto page = internal::RunRetry<SearchPage>(
       options_, Idempotency::kIdempotent, [&] { return stub_->SearchContacts(call, request_); },
       cancelled);

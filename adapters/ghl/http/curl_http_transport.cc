@@ -133,6 +133,11 @@ class CurlHttpTransport final : public HttpTransport {
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate/br as libcurl supports
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_SHARE, share_);
+    // libcurl re-sends a request by itself when a reused connection dies
+    // before any answer; for a write that may have reached GHL that is a
+    // second write. A fresh connection leaves libcurl nothing to retry.
+    const bool resend_safe = request.method == "GET" || request.idempotent;
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, resend_safe ? 0L : 1L);
     if (request.method == "GET") {
       curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     } else {
@@ -152,8 +157,10 @@ class CurlHttpTransport final : public HttpTransport {
     if (rc != CURLE_OK) {
       Discard(std::move(handle));
       if (transfer.too_large) {
-        return absl::UnavailableError(absl::StrCat(
-            "upstream response larger than ", options_.max_response_bytes, " bytes"));
+        // The same request would get the same answer: not worth a retry.
+        return absl::InternalError(absl::StrCat("upstream response larger than ",
+                                                options_.max_response_bytes,
+                                                " bytes (the gateway's response size cap)"));
       }
       absl::Status error = absl::UnavailableError(
           absl::StrCat("HTTP transport error: ", curl_easy_strerror(rc)));
@@ -206,6 +213,27 @@ class CurlHttpTransport final : public HttpTransport {
 
 std::unique_ptr<HttpTransport> MakeCurlHttpTransport(CurlOptions options) {
   return std::make_unique<CurlHttpTransport>(std::move(options));
+}
+
+absl::Status CheckBaseUrl(const std::string& url) {
+  if (!absl::StartsWith(url, "http://") && !absl::StartsWith(url, "https://")) {
+    return absl::InvalidArgumentError("expected an http:// or https:// URL");
+  }
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(), &curl_url_cleanup);
+  if (!parsed) return absl::ResourceExhaustedError("out of memory parsing a URL");
+  if (curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return absl::InvalidArgumentError("not a valid URL");
+  }
+  for (const auto& [part, name] : {std::pair{CURLUPART_QUERY, "a query"},
+                                   std::pair{CURLUPART_FRAGMENT, "a fragment"},
+                                   std::pair{CURLUPART_USER, "credentials"}}) {
+    char* value = nullptr;
+    if (curl_url_get(parsed.get(), part, &value, 0) == CURLUE_OK && value != nullptr) {
+      curl_free(value);
+      return absl::InvalidArgumentError(absl::StrCat("a base URL has no ", name));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace ghl::http

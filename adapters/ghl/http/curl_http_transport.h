@@ -4,7 +4,7 @@
 // connections alive, and every handle shares one DNS / TLS-session cache, so
 // a paged export reuses one keep-alive connection per concurrent caller.
 // Timeouts: a connect timeout and the request's total timeout; a response
-// larger than `max_response_bytes` is aborted (UNAVAILABLE), so a hostile or
+// larger than `max_response_bytes` is aborted (INTERNAL: a retry would get the same answer), so a hostile or
 // broken upstream cannot exhaust memory.
 //
 // Thread-safety: Send may be called from many threads at once; each call
@@ -31,6 +31,11 @@ struct CurlOptions {
 
 /// Creates the libcurl transport. curl_global_init runs once per process.
 std::unique_ptr<HttpTransport> MakeCurlHttpTransport(CurlOptions options = {});
+
+/// Checks that `url` is an http:// or https:// URL libcurl can use as a base
+/// URL (a host, no query or fragment), so a typo fails at start, not on every
+/// call. @return INVALID_ARGUMENT saying what is wrong.
+absl::Status CheckBaseUrl(const std::string& url);
 
 }  // namespace ghl::http
 

@@ -33,6 +33,12 @@ struct HttpRequest {
   std::string body;
   /// Total time allowed for this exchange.
   absl::Duration timeout = absl::Seconds(30);
+  /// Whether sending this request twice is harmless. GET always is. For any
+  /// other method, false makes the transport use a fresh connection, so it
+  /// never re-sends on its own (libcurl silently repeats a request whose
+  /// reused keep-alive connection turns out dead, which would apply a write
+  /// twice).
+  bool idempotent = false;
 };
 
 /// One HTTP response. Header names are lower-cased.

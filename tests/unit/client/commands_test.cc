@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
 #include "client/csv_writer.h"
+#include "tests/support/shared_dir.h"
 #include "tests/unit/client/csv_reader.h"
 #include "tests/unit/client/fake_clock.h"
 #include "tests/unit/client/fake_contacts_service.h"
@@ -37,7 +38,7 @@ namespace v1 = ::ghl::contacts::v1;
 
 // The demo location (5,000 contacts shaped like GHL's), read from ../shared/data.
 std::vector<std::string> DemoContactLines() {
-  std::ifstream in(std::string(GHL_SHARED_DIR_DEFAULT) + "/data/location-demo/contacts.jsonl");
+  std::ifstream in(::ghl::testing::DemoDir() + "/contacts.jsonl");
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) {
     if (!line.empty()) lines.push_back(line);

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "ghl/contacts/v1/contacts_service.pb.h"
+#include "tests/support/shared_dir.h"
 #include "tests/support/status_matchers.h"
 
 namespace ghl::contacts {
@@ -45,10 +46,7 @@ using Json = rapidjson::Value;
 
 constexpr unsigned kParseFlags = rapidjson::kParseFullPrecisionFlag;
 
-std::string SharedDir() {
-  const char* env = std::getenv("GHL_SHARED_DIR");
-  return env != nullptr && *env != '\0' ? std::string(env) : std::string(GHL_SHARED_DIR_DEFAULT);
-}
+using ::ghl::testing::SharedDir;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,6 +1,11 @@
 // CurlHttpTransport against a real local HTTP server (cpp-httplib, port 0).
 #include "adapters/ghl/http/curl_http_transport.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <set>
 #include <thread>
@@ -98,7 +103,7 @@ TEST_F(CurlTransportTest, OversizedBodyIsRefused) {
   auto transport = MakeCurlHttpTransport(o);
   HttpRequest req;
   req.url = Url("/big");
-  EXPECT_THAT(transport->Send(req), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("larger than")));
+  EXPECT_THAT(transport->Send(req), StatusIs(absl::StatusCode::kInternal, HasSubstr("larger than")));
 }
 
 TEST(CurlTransport, ConnectionRefusedIsMarkedNotSent) {
@@ -132,6 +137,122 @@ TEST(UrlEncode, EncodesEverythingButUnreserved) {
   EXPECT_EQ(UrlEncode("aZ09-_.~"), "aZ09-_.~");
   EXPECT_EQ(UrlEncode("a b/?&=#%"), "a%20b%2F%3F%26%3D%23%25");
   EXPECT_EQ(UrlEncode("ë"), "%C3%AB");
+}
+
+
+// A keep-alive HTTP/1.1 server on raw sockets that answers GETs and, like a
+// GHL whose connection dies mid-write, reads every other request whole and
+// then closes the connection without a word. It counts what arrives.
+class DroppingServer {
+ public:
+  DroppingServer() {
+    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(listen_fd_, 16);
+    socklen_t len = sizeof addr;
+    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~DroppingServer() {
+    shutdown(listen_fd_, SHUT_RDWR);
+    close(listen_fd_);
+    thread_.join();
+  }
+  int port() const { return port_; }
+  int writes_received() const { return writes_.load(); }
+  int connections() const { return connections_.load(); }
+
+ private:
+  void Serve() {
+    while (true) {
+      const int fd = accept(listen_fd_, nullptr, nullptr);
+      if (fd < 0) return;
+      ++connections_;
+      std::thread([this, fd] { ServeConnection(fd); }).detach();
+    }
+  }
+  void ServeConnection(int fd) {
+    std::string buffer;
+    char chunk[4096];
+    while (true) {
+      size_t head_end;
+      while ((head_end = buffer.find("\r\n\r\n")) == std::string::npos) {
+        const ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n <= 0) return (void)close(fd);
+        buffer.append(chunk, static_cast<size_t>(n));
+      }
+      const std::string head = buffer.substr(0, head_end);
+      size_t length = 0;
+      if (auto p = head.find("Content-Length: "); p != std::string::npos) {
+        length = std::stoul(head.substr(p + 16));
+      }
+      while (buffer.size() < head_end + 4 + length) {
+        const ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n <= 0) return (void)close(fd);
+        buffer.append(chunk, static_cast<size_t>(n));
+      }
+      buffer.erase(0, head_end + 4 + length);
+      if (head.rfind("GET ", 0) != 0) {
+        ++writes_;
+        close(fd);  // the write arrived; the answer never will
+        return;
+      }
+      const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+      if (write(fd, ok.data(), ok.size()) != static_cast<ssize_t>(ok.size())) return (void)close(fd);
+    }
+  }
+
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+  std::atomic<int> writes_{0};
+  std::atomic<int> connections_{0};
+};
+
+TEST(CurlTransport, AWriteOnADyingReusedConnectionIsSentOnce) {
+  DroppingServer server;
+  auto transport = MakeCurlHttpTransport();
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.port());
+  HttpRequest get;
+  get.url = base + "/contacts/abc";
+  ASSERT_TRUE(transport->Send(get).ok());  // leaves a keep-alive connection in the pool
+  for (const char* method : {"POST", "PUT", "DELETE"}) {
+    const int before = server.writes_received();
+    HttpRequest request;
+    request.method = method;
+    request.url = base + "/contacts/";
+    request.body = R"({"firstName":"Ada"})";
+    auto r = transport->Send(request);
+    EXPECT_THAT(r, StatusIs(absl::StatusCode::kUnavailable, ::testing::_)) << method;
+    EXPECT_FALSE(IsNotSent(r.status())) << method << ": the write may have been applied";
+    EXPECT_EQ(server.writes_received() - before, 1) << method << " reached the server twice";
+    ASSERT_TRUE(transport->Send(get).ok());  // reuse again before the next write
+  }
+}
+
+TEST(CurlTransport, AnIdempotentPostMayReuseTheConnection) {
+  DroppingServer server;
+  auto transport = MakeCurlHttpTransport();
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.port());
+  HttpRequest get;
+  get.url = base + "/x";
+  ASSERT_TRUE(transport->Send(get).ok());
+  ASSERT_TRUE(transport->Send(get).ok());
+  EXPECT_EQ(server.connections(), 1);
+  HttpRequest search;
+  search.method = "POST";
+  search.idempotent = true;  // e.g. POST /contacts/search
+  search.url = base + "/contacts/search";
+  search.body = "{}";
+  EXPECT_FALSE(transport->Send(search).ok());
+  // It went over the kept connection, and libcurl, finding it dead, sent it
+  // again on a new one: harmless for a read, and what writes must not get.
+  EXPECT_EQ(server.writes_received(), 2);
+  EXPECT_EQ(server.connections(), 2);
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 
 #include <httplib.h>
 
+#include "tests/support/shared_dir.h"
+
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -31,13 +33,8 @@ inline constexpr char kReadOnly[] = "test-token-ro";
 inline constexpr char kWriteOnly[] = "test-token-wo";
 inline constexpr char kOtherRw[] = "test-token-other";
 
-/// The shared folder: $GHL_SHARED_DIR, else the build's default.
-inline std::string SharedDir() {
-  if (const char* env = std::getenv("GHL_SHARED_DIR"); env != nullptr && *env != '\0') return env;
-  return GHL_SHARED_DIR_DEFAULT;
-}
-
-inline std::string DemoDir() { return SharedDir() + "/data/location-demo"; }
+using ::ghl::testing::DemoDir;
+using ::ghl::testing::SharedDir;
 
 /// rw/ro/wo tokens for the demo location, and an rw token for another one.
 inline std::vector<TokenGrant> TestTokens() {

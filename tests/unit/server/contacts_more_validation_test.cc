@@ -57,6 +57,12 @@ TEST(ValidateUpsert, ChecksTheBodyBeforeSending) {
   v1::UpsertContactRequest r;
   EXPECT_THAT(ValidateRequest(r), InvalidField("location_id"));
   r.set_location_id("L1");
+  // Nothing to match on: an upsert would be a create that a retry repeats.
+  EXPECT_THAT(ValidateRequest(r), InvalidField("contact.email"));
+  r.mutable_contact()->set_phone("+14155550123");
+  EXPECT_THAT(ValidateRequest(r), IsOk());
+  r.mutable_contact()->clear_phone();
+  r.mutable_contact()->set_email("ada@example.com");
   EXPECT_THAT(ValidateRequest(r), IsOk());
   r.mutable_contact()->set_location_id("L2");
   EXPECT_THAT(ValidateRequest(r), InvalidField("contact.location_id"));

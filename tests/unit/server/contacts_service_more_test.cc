@@ -72,6 +72,16 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<v1::ContactsService::Stub> stub_;
 };
 
+TEST_F(ServiceTest, APortInUseFailsStartWithoutACrash) {
+  GatewayConfig config;
+  config.listen = gateway_->address();
+  config.upstream = "http://ghl.test";
+  config.workers = 1;
+  auto second = Gateway::Start(config, transport_);
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(second.status().message()), HasSubstr("cannot listen on"));
+}
+
 TEST_F(ServiceTest, BadSearchesFailBeforeAnyUpstreamCall) {
   v1::SearchContactsRequest request;
   auto stream = Search(request);

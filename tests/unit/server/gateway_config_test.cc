@@ -12,6 +12,7 @@ namespace ghl::server {
 namespace {
 
 using ::ghl::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -39,6 +40,35 @@ TEST(GatewayConfig, ErrorsNameTheOption) {
   EXPECT_THAT(ParseGatewayConfig({"--listen=:80"}, {}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--listen")));
   EXPECT_THAT(ParseGatewayConfig({}, {{"GHL_UPSTREAM_URL", "ftp://x"}}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("GHL_UPSTREAM_URL")));
+}
+
+TEST(GatewayConfig, UpstreamMustBeAUsableBaseUrl) {
+  for (const char* bad : {"http://[::1", "http://", "https://ghl.test/?x=1", "http://u:p@ghl.test",
+                          "https://ghl.test/#top", "http://ghl test"}) {
+    EXPECT_THAT(ParseGatewayConfig({"--upstream", bad}, {}),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--upstream")))
+        << bad;
+  }
+  for (const char* good : {"http://127.0.0.1:8080", "https://services.leadconnectorhq.com",
+                           "http://[::1]:9000", "http://localhost:1/prefix"}) {
+    EXPECT_TRUE(ParseGatewayConfig({"--upstream", good}, {}).ok()) << good;
+  }
+}
+
+TEST(GatewayConfig, TokenEntriesMustFitUrlsAndHeaders) {
+  const std::string path = ::testing::TempDir() + "/tokens-bad.json";
+  std::ofstream(path) << R"([{"locationId":"../evil","token":"s3cr3t-file"}])";
+  auto bad = ParseGatewayConfig({"--tokens-file", path}, {});
+  EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument,
+                            AllOf(HasSubstr("entry #0"), HasSubstr("locationId"))));
+  std::ofstream(path) << R"([{"locationId":"L1","token":"s3cr3t\r\nX-Injected: 1"}])";
+  bad = ParseGatewayConfig({"--tokens-file", path}, {});
+  EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("control characters")));
+  EXPECT_THAT(std::string(bad.status().message()), Not(HasSubstr("s3cr3t")));
+  auto env_bad = ParseGatewayConfig({}, {{"GHL_LOCATION_TOKENS", "L/1=s3cr3t-env"}});
+  EXPECT_THAT(env_bad, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("locationId")));
+  env_bad = ParseGatewayConfig({}, {{"GHL_LOCATION_TOKENS", "L1=s3cr3t\x01env"}});
+  EXPECT_THAT(std::string(env_bad.status().message()), Not(HasSubstr("s3cr3t")));
 }
 
 TEST(GatewayConfig, TokensFromFileAndEnvNeverEchoed) {
