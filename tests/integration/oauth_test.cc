@@ -177,6 +177,9 @@ class OAuthStack {
   std::unique_ptr<ContactsService::Stub> Stub(const std::string& api_key) {
     client::GatewayChannelOptions options;
     options.api_key = api_key;
+    return StubWith(options);
+  }
+  std::unique_ptr<ContactsService::Stub> StubWith(const client::GatewayChannelOptions& options) {
     return ContactsService::NewStub(client::NewGatewayChannel(address_, options));
   }
 
@@ -466,6 +469,42 @@ TEST(OAuthRestart, KilledRightAfterARefreshTheStoredRefreshTokenIsTheNewOne) {
   EXPECT_EQ(stack.Refreshes(), 2u);
   EXPECT_EQ(stack.oauth().Stats().invalid_grants, 0u);
   gateway.Kill();
+}
+
+// TLS on the gRPC port with the standard certificate flags: a client that
+// trusts the certificate gets through, a plaintext client does not.
+TEST(GatewayTls, ServesTlsWithTheGivenCertificate) {
+  OAuthStack stack;
+  ASSERT_TRUE(stack.status().ok());
+  const std::string dir = ScanDir();
+  const std::string cert = dir + "/tls-cert.pem";
+  const std::string key = dir + "/tls-key.pem";
+  Subprocess openssl({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                      "-days", "1", "-subj", "/CN=localhost", "-addext",
+                      "subjectAltName=DNS:localhost,IP:127.0.0.1"},
+                     dir + "/openssl.out");
+  ASSERT_EQ(openssl.Wait(), 0) << ReadFile(dir + "/openssl.out");
+  std::remove((dir + "/openssl.out").c_str());
+  server::GatewayConfig gc = stack.Config("");
+  gc.auth.http_listen.clear();
+  gc.auth.tls_cert_file = cert;
+  gc.auth.tls_key_file = key;
+  gc.tokens = {{kLocation, "pit-tls-test-5d2e"}};
+  RecordSecret("pit-tls-test-5d2e");
+  // The sandbox knows no such PIT: a 401 is the proof the call got through TLS.
+  ASSERT_TRUE(stack.StartGateway(gc).ok());
+  auto server = stack.Stub("");  // address only
+  client::GatewayChannelOptions tls;
+  tls.tls = true;
+  tls.tls_root_pem = ReadFile(cert);
+  ContactsService::Stub* plain = server.get();
+  grpc::Status s = stack.GetContact(*plain);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << "plaintext got through";
+  auto secure = stack.StubWith(tls);
+  s = stack.GetContact(*secure);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("GHL HTTP 401"));
+  std::remove(key.c_str());
 }
 
 TEST(SecretScan, NoSecretInAnyLogOrError) {
