@@ -104,8 +104,9 @@ absl::StatusOr<std::unique_ptr<GatewayAuth>> BuildGatewayAuth(
       return absl::FailedPreconditionError(
           "--http-listen needs an OAuth app (--oauth-client-id) and the gateway's own token source");
     }
-    auto callback = std::make_shared<OAuthCallback>(client, out->credentials, a.oauth_redirect_uri,
-                                                    a.oauth_app_id);
+    auto callback = std::make_shared<OAuthCallback>(
+        client, out->credentials, a.oauth_redirect_uri, a.oauth_app_id,
+        db ? std::make_shared<auth::OAuthStateStore>(db) : nullptr);
     out->callback = std::make_unique<OAuthCallbackServer>(std::move(callback));
     if (auto s = out->callback->Start(a.http_listen); !s.ok()) return s;
   }

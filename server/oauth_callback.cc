@@ -28,6 +28,12 @@ CallbackPage OAuthCallback::Handle(const std::multimap<std::string, std::string>
   if (code == nullptr || code->empty()) {
     return {400, "the callback has no code parameter\n"};
   }
+  if (states_) {
+    const std::string* state = First(query, "state");
+    if (auto s = states_->Consume(state ? *state : "", absl::Now()); !s.ok()) {
+      return {403, absl::StrCat(s.message(), "\n")};
+    }
+  }
   auto granted = client_->ExchangeCode(*code, redirect_uri_, "");
   if (!granted.ok()) {
     return {502, absl::StrCat("the code exchange failed: ", granted.status().message(), "\n")};

@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "adapters/ghl/auth/credential_token_source.h"
 #include "adapters/ghl/auth/oauth_client.h"
+#include "adapters/ghl/auth/oauth_state_store.h"
 
 namespace httplib {
 class Server;
@@ -37,13 +38,16 @@ struct CallbackPage {
 
 class OAuthCallback {
  public:
+  /// @param states null: no `state` check (a gateway without a state
+  ///        file); else every callback must bring a state it issued.
   OAuthCallback(std::shared_ptr<const auth::OAuthClient> client,
                 std::shared_ptr<auth::CredentialTokenSource> tokens, std::string redirect_uri,
-                std::string app_id)
+                std::string app_id, std::shared_ptr<auth::OAuthStateStore> states = nullptr)
       : client_(std::move(client)),
         tokens_(std::move(tokens)),
         redirect_uri_(std::move(redirect_uri)),
-        app_id_(std::move(app_id)) {}
+        app_id_(std::move(app_id)),
+        states_(std::move(states)) {}
 
   /// Handles the query of one `GET /oauth/callback`.
   CallbackPage Handle(const std::multimap<std::string, std::string>& query) const;
@@ -53,6 +57,7 @@ class OAuthCallback {
   std::shared_ptr<auth::CredentialTokenSource> tokens_;
   std::string redirect_uri_;
   std::string app_id_;
+  std::shared_ptr<auth::OAuthStateStore> states_;
 };
 
 class OAuthCallbackServer {

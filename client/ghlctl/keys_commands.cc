@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "adapters/ghl/auth/api_key_store.h"
+#include "adapters/ghl/auth/oauth_state_store.h"
 #include "adapters/ghl/auth/sqlite_db.h"
 #include "adapters/ghl/http/http_transport.h"
 #include "client/ghlctl/groups.h"
@@ -56,13 +57,15 @@ Flags:
   --state FILE      the gateway's state file (default: $GHL_STATE_FILE)
 )";
 
-constexpr char kAuthUsage[] = R"(Usage: ghlctl auth --client-id ID --redirect-uri URI [--scope SCOPES] [--authorize-url URL] [--location ID]
+constexpr char kAuthUsage[] = R"(Usage: ghlctl auth --client-id ID --redirect-uri URI [--state FILE] [--scope SCOPES] [--authorize-url URL] [--location ID]
 
 Prints the GHL authorization URL of the app. Open it in a browser, pick the
 location (or agency) and approve; GHL redirects to URI (the gateway's
 --http-listen address + /oauth/callback), and the gateway exchanges the code
 and stores the tokens. Run the gateway with the same --oauth-client-id and
---oauth-redirect-uri.
+--oauth-redirect-uri. With the gateway's state file, the URL carries a
+one-time `state` (valid 15 minutes) that the callback requires: a gateway
+with a state file refuses callbacks without one.
 
 Flags:
   --client-id ID       the app's client id (default: $GHL_OAUTH_CLIENT_ID)
@@ -71,6 +74,7 @@ Flags:
   --authorize-url URL  the authorization page (default: $GHL_OAUTH_AUTHORIZE_URL, else
                        https://marketplace.gohighlevel.com/v2/oauth/chooselocation)
   --location ID        preselect a location (ghl-sandbox honours it)
+  --state FILE         the gateway's state file (default: $GHL_STATE_FILE)
 )";
 
 std::vector<std::string> ListValues(const FlagValues& flags, absl::string_view name) {
@@ -183,6 +187,17 @@ int RunAuth(const Empty&, const FlagValues& flags, const GroupContext& context) 
   if (auto location = flags.Get("location")) {
     absl::StrAppend(&url, "&locationId=", http::UrlEncode(*location));
   }
+  const std::string state_file = FromFlagOrEnv(flags, "state", "GHL_STATE_FILE", options);
+  if (!state_file.empty()) {
+    auto db = auth::SqliteDb::Open(state_file);
+    if (!db.ok()) return FailWith(context, db.status(), kExitUsage);
+    auto state = auth::OAuthStateStore(*db).Issue(absl::Now());
+    if (!state.ok()) return FailWith(context, state.status());
+    absl::StrAppend(&url, "&state=", *state);
+  } else {
+    *context.console->err << "note: no --state FILE: the URL has no state, which a gateway with "
+                             "a state file refuses.\n";
+  }
   *context.console->out << url << "\n" << std::flush;
   *context.console->err << "Open this URL, approve the app; GHL redirects to " << redirect
                         << " and the gateway stores the location's tokens.\n";
@@ -225,7 +240,8 @@ CommandGroup MakeAuthGroup() {
        {"redirect-uri", GroupFlagKind::kValue},
        {"scope", GroupFlagKind::kValue},
        {"authorize-url", GroupFlagKind::kValue},
-       {"location", GroupFlagKind::kValue}},
+       {"location", GroupFlagKind::kValue},
+       {"state", GroupFlagKind::kValue}},
       BuildAuth, RunAuth));
   return group;
 }

@@ -23,6 +23,7 @@
 #include "absl/strings/str_split.h"
 #include "adapters/ghl/auth/api_key_store.h"
 #include "adapters/ghl/auth/credential_token_source.h"
+#include "adapters/ghl/auth/oauth_state_store.h"
 #include "adapters/ghl/auth/sqlite_db.h"
 #include "adapters/ghl/http/curl_http_transport.h"
 #include "client/channel.h"
@@ -120,6 +121,7 @@ class OAuthStack {
     gc.retry_initial_backoff = absl::Milliseconds(20);
     gc.retry_max_backoff = absl::Milliseconds(200);
     gc.auth.state_file = state_file;
+    state_file_ = state_file;
     gc.auth.state_key = kStateKey;
     gc.auth.oauth_client_id = kClientId;
     gc.auth.oauth_client_secret = kClientSecret;
@@ -142,6 +144,8 @@ class OAuthStack {
     if (gateway_) gateway_->Shutdown(absl::Seconds(2));
     gateway_.reset();
   }
+  void SetStateFile(std::string path) { state_file_ = std::move(path); }
+  const std::string& redirect_uri() const { return redirect_uri_; }
   void SetAddress(std::string address, std::string redirect_uri) {
     address_ = std::move(address);
     redirect_uri_ = std::move(redirect_uri);
@@ -154,9 +158,23 @@ class OAuthStack {
                                    http::UrlEncode(redirect_uri_), "&client_id=", kClientId,
                                    "&scope=contacts.readonly%20contacts.write&locationId=", kLocation);
     if (company) link += "&userType=Company";
+    if (!state_file_.empty()) {
+      // What `ghlctl auth --state FILE` does.
+      auto db = auth::SqliteDb::Open(state_file_);
+      if (!db.ok()) return std::string(db.status().message());
+      auto state = auth::OAuthStateStore(*db).Issue(absl::Now());
+      if (!state.ok()) return std::string(state.status().message());
+      link += "&state=" + *state;
+    }
+    return Follow(link);
+  }
+
+  // GETs the authorization link, then the callback it redirects to.
+  std::string Follow(const std::string& link, std::string* callback_url = nullptr) {
     auto redirect = HttpGet(link);
     if (!redirect.ok()) return std::string(redirect.status().message());
     if (redirect->status_code != 302) return absl::StrCat("authorize: HTTP ", redirect->status_code);
+    if (callback_url != nullptr) *callback_url = redirect->Header("location");
     auto page = HttpGet(redirect->Header("location"));
     if (!page.ok()) return std::string(page.status().message());
     std::cerr << "callback page: " << page->status_code << " " << page->body;
@@ -204,6 +222,7 @@ class OAuthStack {
   std::unique_ptr<server::Gateway> gateway_;
   std::string address_;
   std::string redirect_uri_;
+  std::string state_file_;
   int http_port_ = 0;
 };
 
@@ -212,8 +231,29 @@ TEST(OAuthFlow, ConnectsALocationAndEnforcesCallerKeys) {
   ASSERT_TRUE(stack.status().ok()) << stack.status();
   const std::string state = Fresh("flow.db");
   ASSERT_TRUE(stack.StartGateway(stack.Config(state)).ok());
+  // CSRF: a callback without a state the gateway issued is refused before
+  // any code exchange; so is a replayed one.
+  stack.SetStateFile("");
+  EXPECT_THAT(stack.Authorize(), HasSubstr("state is missing, unknown, used or expired"));
+  EXPECT_EQ(stack.oauth().Stats().token_requests["authorization_code"], 0u);
+  stack.SetStateFile(state);
+  std::string callback;
+  {
+    auto db = auth::SqliteDb::Open(state);
+    ASSERT_TRUE(db.ok());
+    auto issued = auth::OAuthStateStore(*db).Issue(absl::Now());
+    ASSERT_TRUE(issued.ok());
+    EXPECT_THAT(stack.Follow(absl::StrCat(stack.url(), "/v2/oauth/chooselocation?response_type=code&client_id=",
+                                          kClientId, "&redirect_uri=", http::UrlEncode(stack.redirect_uri()),
+                                          "&state=", *issued),
+                             &callback),
+                HasSubstr("connected"));
+  }
+  auto replay = HttpGet(callback);
+  ASSERT_TRUE(replay.ok());
+  EXPECT_EQ(replay->status_code, 403);
   EXPECT_THAT(stack.Authorize(), HasSubstr(absl::StrCat("location ", kLocation, " connected")));
-  EXPECT_EQ(stack.oauth().Stats().token_requests["authorization_code"], 1u);
+  EXPECT_EQ(stack.oauth().Stats().token_requests["authorization_code"], 2u);
 
   const std::string full = stack.CreateKey(state, {kLocation}, {"contacts.readonly", "contacts.write"});
   const std::string read_only = stack.CreateKey(state, {kLocation}, {"contacts.readonly"});
@@ -444,6 +484,7 @@ TEST(OAuthRestart, KilledRightAfterARefreshTheStoredRefreshTokenIsTheNewOne) {
   const int http_port = FreePort();
   const std::string redirect = absl::StrCat("http://127.0.0.1:", http_port, "/oauth/callback");
   std::string key;
+  stack.SetStateFile(state);
   {
     GatewayProcess gateway(stack.url(), state, http_port, "first");
     const int port = gateway.WaitPort();

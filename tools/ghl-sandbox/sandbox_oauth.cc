@@ -201,7 +201,12 @@ HttpResponse SandboxOAuth::ChooseLocation(const HttpRequest& request, absl::stri
   const std::string value = NewSecret();
   codes_.emplace(value, std::move(code));
   const char sep = absl::StrContains(*redirect_uri, '?') ? '&' : '?';
-  return Redirect(absl::StrCat(*redirect_uri, std::string(1, sep), "code=", value));
+  std::string target = absl::StrCat(*redirect_uri, std::string(1, sep), "code=", value);
+  // OAuth 2.0: the client's state comes back unchanged.
+  if (const std::string* state = request.Query("state"); state && !state->empty()) {
+    absl::StrAppend(&target, "&state=", UrlEncode(*state));
+  }
+  return Redirect(target);
 }
 
 std::string SandboxOAuth::IssueTokens(const Subject& subject, bool with_refresh) {

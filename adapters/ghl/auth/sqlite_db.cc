@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS api_keys (
   scopes TEXT NOT NULL,
   created_at_ms INTEGER NOT NULL,
   revoked_at_ms INTEGER);
+CREATE TABLE IF NOT EXISTS oauth_states (state TEXT PRIMARY KEY, created_at_ms INTEGER NOT NULL);
 )sql";
 
 }  // namespace

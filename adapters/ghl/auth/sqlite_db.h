@@ -4,7 +4,7 @@
 // The only file that includes <sqlite3.h> besides its .cc.
 //
 // Tables: meta (key check), credentials (GHL tokens, sealed), api_keys
-// (gateway caller keys, hashed).
+// (gateway caller keys, hashed), oauth_states (authorizations in progress).
 //
 // Thread-safety: a SqliteDb serialises its own use with a mutex (lock()); a
 // Statement is used under that lock.

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "adapters/ghl/auth/api_key_store.h"
+#include "adapters/ghl/auth/oauth_state_store.h"
 #include "adapters/ghl/auth/secret_box.h"
 #include "adapters/ghl/auth/sqlite_db.h"
 #include "adapters/ghl/auth/sqlite_token_store.h"
@@ -204,6 +205,24 @@ TEST(ApiKeyStoreTest, BadFieldsNameTheField) {
   auto all = keys.Create("all", {"*"}, {kReadScope, kWriteScope});
   ASSERT_THAT(all, IsOk());
   EXPECT_TRUE(all->record.HoldsLocation("ANY"));
+}
+
+TEST(OAuthStateStoreTest, SingleUseAndExpiring) {
+  auto db = SqliteDb::Open(TempPath("states.db"));
+  ASSERT_THAT(db, IsOk());
+  OAuthStateStore states(*db);
+  const absl::Time t0 = absl::FromUnixSeconds(1750000000);
+  auto a = states.Issue(t0);
+  auto b = states.Issue(t0);
+  ASSERT_THAT(a, IsOk());
+  EXPECT_EQ(a->size(), 32u);
+  EXPECT_NE(*a, *b);
+  EXPECT_THAT(states.Consume(*a, t0 + absl::Minutes(1)), IsOk());
+  EXPECT_THAT(states.Consume(*a, t0 + absl::Minutes(1)),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("state")));
+  EXPECT_THAT(states.Consume(*b, t0 + absl::Minutes(16)),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("expired")));
+  EXPECT_THAT(states.Consume("", t0), StatusIs(absl::StatusCode::kPermissionDenied, ::testing::_));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_split.h"
 #include "adapters/ghl/auth/api_key_store.h"
+#include "adapters/ghl/auth/oauth_state_store.h"
 #include "adapters/ghl/auth/sqlite_db.h"
 #include "client/ghlctl/commands.h"
 #include "tests/unit/client/fake_clock.h"
@@ -98,6 +99,13 @@ TEST_F(KeysCommandsTest, AuthPrintsTheAuthorizationUrl) {
   EXPECT_THAT(out_.str(), StartsWith("http://127.0.0.1:9/v2/oauth/chooselocation?response_type=code"));
   EXPECT_THAT(out_.str(), HasSubstr("client_id=app-2"));
   EXPECT_THAT(out_.str(), HasSubstr("&locationId=L1"));
+  // With the state file: a one-time state the gateway's callback will want.
+  ASSERT_EQ(Run({"auth", "--state", state_}), kExitOk) << err_.str();
+  const std::string url = out_.str();
+  const std::string state = url.substr(url.find("&state=") + 7, 32);
+  auto db = auth::SqliteDb::Open(state_);
+  ASSERT_TRUE(db.ok());
+  EXPECT_TRUE(auth::OAuthStateStore(*db).Consume(state, absl::Now()).ok());
   env_.clear();
   EXPECT_EQ(Run({"auth", "--redirect-uri", "http://x/cb"}), kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("--client-id"));
