@@ -73,7 +73,8 @@ class CallerAuthInterceptor final : public grpc::experimental::Interceptor {
       if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
         // The callback API hands over the deserialized request (a protobuf
         // message of the method's input type).
-        const auto* message = static_cast<const google::protobuf::Message*>(methods->GetRecvMessage());
+        const auto* message =
+            static_cast<const google::protobuf::Message*>(methods->GetRecvMessage());
         std::string location;
         if (message != nullptr) {
           const auto* field = message->GetDescriptor()->FindFieldByName("location_id");
@@ -126,7 +127,8 @@ std::optional<std::string> RequiredScope(absl::string_view method) {
   const size_t slash = full.find('/');
   if (slash == std::string::npos) return std::nullopt;
   full[slash] = '.';
-  const auto* descriptor = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full);
+  const auto* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full);
   if (descriptor == nullptr) {
     if (absl::StartsWith(full, "ghl.")) return std::string(kUnknownMethodScope);
     return std::nullopt;
@@ -172,9 +174,9 @@ grpc::Status AuthorizeCall(auth::ApiKeyStore& keys, absl::string_view method,
                                      location_id.empty() ? "(none given)" : location_id));
   }
   if (!scope->empty() && !record->HasScope(*scope)) {
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                        absl::StrCat("API key ", record->id, " lacks scope ", *scope,
-                                     " (needed by ", method, ")"));
+    return grpc::Status(
+        grpc::StatusCode::PERMISSION_DENIED,
+        absl::StrCat("API key ", record->id, " lacks scope ", *scope, " (needed by ", method, ")"));
   }
   return grpc::Status::OK;
 }

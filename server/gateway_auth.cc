@@ -1,6 +1,7 @@
 #include "server/gateway_auth.h"
 
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -35,8 +36,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
     auto ca = ReadPem(a.tls_client_ca_file, "tls-client-ca");
     if (!ca.ok()) return ca.status();
     options.pem_root_certs = *ca;
-    options.client_certificate_request =
-        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   return grpc::SslServerCredentials(options);
 }
@@ -85,6 +85,9 @@ absl::StatusOr<std::unique_ptr<GatewayAuth>> BuildGatewayAuth(
     }
     auth::CredentialTokenSourceOptions options;
     options.refresh_margin = a.refresh_margin;
+    options.on_event = [](const std::string& line) {
+      std::cerr << absl::StrCat("ghl-gateway: ", line, "\n") << std::flush;
+    };
     auto source = auth::CredentialTokenSource::Create(store, client, DefaultClock(), options);
     if (!source.ok()) return source.status();
     // A token file adds (or replaces) private-integration tokens.
@@ -102,7 +105,8 @@ absl::StatusOr<std::unique_ptr<GatewayAuth>> BuildGatewayAuth(
   if (!a.http_listen.empty()) {
     if (!out->credentials || !client) {
       return absl::FailedPreconditionError(
-          "--http-listen needs an OAuth app (--oauth-client-id) and the gateway's own token source");
+          "--http-listen needs an OAuth app (--oauth-client-id) and the gateway's own token "
+          "source");
     }
     auto callback = std::make_shared<OAuthCallback>(
         client, out->credentials, a.oauth_redirect_uri, a.oauth_app_id,

@@ -27,7 +27,8 @@ absl::Status ReadSecretFile(const std::string& path, const char* flag, std::stri
   std::stringstream buf;
   buf << in.rdbuf();
   *out = std::string(absl::StripAsciiWhitespace(buf.str()));
-  if (out->empty()) return absl::InvalidArgumentError(absl::StrCat("--", flag, ": ", path, " is empty"));
+  if (out->empty())
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": ", path, " is empty"));
   return absl::OkStatus();
 }
 
@@ -35,8 +36,7 @@ absl::Status ReadSecretFile(const std::string& path, const char* flag, std::stri
 
 bool IsLoopbackListen(const std::string& listen) {
   const std::string host = listen.substr(0, listen.rfind(':'));
-  return host == "localhost" || absl::StartsWith(host, "127.") || host == "[::1]" ||
-         host == "::1";
+  return host == "localhost" || absl::StartsWith(host, "127.") || host == "[::1]" || host == "::1";
 }
 
 void AppendAuthOptions(std::vector<GatewayOption>* options) {
@@ -47,8 +47,8 @@ void AppendAuthOptions(std::vector<GatewayOption>* options) {
   options->push_back(Text("state-key-file", "GHL_STATE_KEY_FILE",
                           "file with the state encryption key (64 hex digits); else GHL_STATE_KEY",
                           &GatewayAuthConfig::state_key_file));
-  options->push_back(Text("oauth-client-id", "GHL_OAUTH_CLIENT_ID", "the marketplace app's client id",
-                          &GatewayAuthConfig::oauth_client_id));
+  options->push_back(Text("oauth-client-id", "GHL_OAUTH_CLIENT_ID",
+                          "the marketplace app's client id", &GatewayAuthConfig::oauth_client_id));
   options->push_back(Text("oauth-client-secret-file", "GHL_OAUTH_CLIENT_SECRET_FILE",
                           "file with the app's client secret; else GHL_OAUTH_CLIENT_SECRET",
                           &GatewayAuthConfig::oauth_client_secret_file));
@@ -56,7 +56,8 @@ void AppendAuthOptions(std::vector<GatewayOption>* options) {
                           "base URL of /oauth/token etc. (default: --upstream)",
                           &GatewayAuthConfig::oauth_url));
   options->push_back(Text("oauth-authorize-url", "GHL_OAUTH_AUTHORIZE_URL",
-                          "the marketplace authorization page", &GatewayAuthConfig::oauth_authorize_url));
+                          "the marketplace authorization page",
+                          &GatewayAuthConfig::oauth_authorize_url));
   options->push_back(Text("oauth-redirect-uri", "GHL_OAUTH_REDIRECT_URI",
                           "the app's redirect URI (reaches --http-listen's /oauth/callback)",
                           &GatewayAuthConfig::oauth_redirect_uri));
@@ -77,19 +78,20 @@ void AppendAuthOptions(std::vector<GatewayOption>* options) {
          c->auth.http_listen = v;
          return absl::OkStatus();
        }});
-  options->push_back(
-      {"refresh-margin-s", "GHL_REFRESH_MARGIN_S", "renew OAuth tokens this many seconds before expiry",
-       [](const GatewayConfig& c) {
-         return absl::StrCat(absl::ToInt64Seconds(c.auth.refresh_margin));
-       },
-       [](const std::string& v, GatewayConfig* c) {
-         int x = 0;
-         if (!absl::SimpleAtoi(v, &x) || x < 0 || x > 86400) {
-           return absl::InvalidArgumentError("--refresh-margin-s: expected an integer in [0, 86400]");
-         }
-         c->auth.refresh_margin = absl::Seconds(x);
-         return absl::OkStatus();
-       }});
+  options->push_back({"refresh-margin-s", "GHL_REFRESH_MARGIN_S",
+                      "renew OAuth tokens this many seconds before expiry",
+                      [](const GatewayConfig& c) {
+                        return absl::StrCat(absl::ToInt64Seconds(c.auth.refresh_margin));
+                      },
+                      [](const std::string& v, GatewayConfig* c) {
+                        int x = 0;
+                        if (!absl::SimpleAtoi(v, &x) || x < 0 || x > 86400) {
+                          return absl::InvalidArgumentError(
+                              "--refresh-margin-s: expected an integer in [0, 86400]");
+                        }
+                        c->auth.refresh_margin = absl::Seconds(x);
+                        return absl::OkStatus();
+                      }});
   options->push_back(Text("tls-cert", "GHL_TLS_CERT", "PEM certificate chain for the gRPC port",
                           &GatewayAuthConfig::tls_cert_file));
   options->push_back(Text("tls-key", "GHL_TLS_KEY", "PEM private key for --tls-cert",
@@ -124,7 +126,8 @@ absl::Status ResolveAuthConfig(const std::map<std::string, std::string>& env,
     return absl::InvalidArgumentError("--tls-client-ca needs --tls-cert and --tls-key");
   }
   if (!a.http_listen.empty() && a.oauth_client_id.empty()) {
-    return absl::InvalidArgumentError("--http-listen serves /oauth/callback: it needs --oauth-client-id");
+    return absl::InvalidArgumentError(
+        "--http-listen serves /oauth/callback: it needs --oauth-client-id");
   }
   if (!IsLoopbackListen(config->listen) && a.state_file.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -40,8 +40,9 @@ CallbackPage OAuthCallback::Handle(const std::multimap<std::string, std::string>
   }
   if (granted->user_type == "Company") {
     if (app_id_.empty()) {
-      return {500, "a company authorized the app, but the gateway has no --oauth-app-id to list "
-                   "its installed locations\n"};
+      return {500,
+              "a company authorized the app, but the gateway has no --oauth-app-id to list "
+              "its installed locations\n"};
     }
     auto locations = tokens_->ConnectCompany(*granted, app_id_);
     if (!locations.ok()) {
@@ -49,9 +50,9 @@ CallbackPage OAuthCallback::Handle(const std::multimap<std::string, std::string>
                                 " authorized, but connecting its locations failed: ",
                                 locations.status().message(), "\n")};
     }
-    return {200, absl::StrCat("company ", granted->company_id, " connected with ",
-                              locations->size(), " location(s): ", absl::StrJoin(*locations, ", "),
-                              "\n")};
+    return {200,
+            absl::StrCat("company ", granted->company_id, " connected with ", locations->size(),
+                         " location(s): ", absl::StrJoin(*locations, ", "), "\n")};
   }
   if (granted->location_id.empty()) {
     return {502, "the token answer names no locationId\n"};
@@ -86,18 +87,21 @@ absl::Status OAuthCallbackServer::Start(const std::string& listen) {
     return absl::InvalidArgumentError("--http-listen: expected host:port");
   }
   std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  server_->Get("/oauth/callback", [cb = callback_](const httplib::Request& req, httplib::Response& res) {
-    std::multimap<std::string, std::string> query(req.params.begin(), req.params.end());
-    const CallbackPage page = cb->Handle(query);
-    res.status = page.status;
-    res.set_header("Cache-Control", "no-store");
-    res.set_content(page.body, "text/plain; charset=utf-8");
-  });
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  server_->Get(
+      "/oauth/callback", [cb = callback_](const httplib::Request& req, httplib::Response& res) {
+        std::multimap<std::string, std::string> query(req.params.begin(), req.params.end());
+        const CallbackPage page = cb->Handle(query);
+        res.status = page.status;
+        res.set_header("Cache-Control", "no-store");
+        res.set_content(page.body, "text/plain; charset=utf-8");
+      });
   server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain; charset=utf-8");
   });
-  port_ = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  port_ =
+      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (port_ <= 0) {
     port_ = 0;
     return absl::UnavailableError(absl::StrCat("cannot listen on ", listen, " (--http-listen)"));
@@ -107,7 +111,8 @@ absl::Status OAuthCallbackServer::Start(const std::string& listen) {
   for (int i = 0; i < 10000 && !server_->is_running(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  if (!server_->is_running()) return absl::DeadlineExceededError("the OAuth callback listener did not start");
+  if (!server_->is_running())
+    return absl::DeadlineExceededError("the OAuth callback listener did not start");
   return absl::OkStatus();
 }
 

@@ -26,7 +26,8 @@ namespace {
 
 using google::protobuf::Empty;
 
-constexpr char kCreateUsage[] = R"(Usage: ghlctl keys create --name NAME --location ID... --scope SCOPE... [--state FILE]
+constexpr char kCreateUsage[] =
+    R"(Usage: ghlctl keys create --name NAME --location ID... --scope SCOPE... [--state FILE]
 
 Creates a gateway API key and prints it once on stdout (keep it: only its
 hash is stored). Callers send it as gRPC metadata `authorization: Bearer KEY`
@@ -57,7 +58,8 @@ Flags:
   --state FILE      the gateway's state file (default: $GHL_STATE_FILE)
 )";
 
-constexpr char kAuthUsage[] = R"(Usage: ghlctl auth --client-id ID --redirect-uri URI [--state FILE] [--scope SCOPES] [--authorize-url URL] [--location ID]
+constexpr char kAuthUsage[] =
+    R"(Usage: ghlctl auth --client-id ID --redirect-uri URI [--state FILE] [--scope SCOPES] [--authorize-url URL] [--location ID]
 
 Prints the GHL authorization URL of the app. Open it in a browser, pick the
 location (or agency) and approve; GHL redirects to URI (the gateway's
@@ -97,10 +99,11 @@ std::string FromFlagOrEnv(const FlagValues& flags, const char* flag, const char*
 }
 
 absl::StatusOr<std::shared_ptr<auth::SqliteApiKeyStore>> OpenKeys(const FlagValues& flags,
-                                                                 const GroupContext& context) {
+                                                                  const GroupContext& context) {
   const std::string path = FromFlagOrEnv(flags, "state", "GHL_STATE_FILE", *context.options);
   if (path.empty()) {
-    return absl::InvalidArgumentError("--state: give the gateway's state file (or set GHL_STATE_FILE)");
+    return absl::InvalidArgumentError(
+        "--state: give the gateway's state file (or set GHL_STATE_FILE)");
   }
   auto db = auth::SqliteDb::Open(path);
   if (!db.ok()) return db.status();
@@ -167,23 +170,26 @@ absl::StatusOr<Empty> BuildAuth(const FlagValues& flags, std::istream&) {
 int RunAuth(const Empty&, const FlagValues& flags, const GroupContext& context) {
   const RunOptions& options = *context.options;
   const std::string client_id = FromFlagOrEnv(flags, "client-id", "GHL_OAUTH_CLIENT_ID", options);
-  const std::string redirect = FromFlagOrEnv(flags, "redirect-uri", "GHL_OAUTH_REDIRECT_URI", options);
+  const std::string redirect =
+      FromFlagOrEnv(flags, "redirect-uri", "GHL_OAUTH_REDIRECT_URI", options);
   std::string base = FromFlagOrEnv(flags, "authorize-url", "GHL_OAUTH_AUTHORIZE_URL", options);
   if (base.empty()) base = "https://marketplace.gohighlevel.com/v2/oauth/chooselocation";
   if (client_id.empty()) {
-    return FailWith(context, absl::InvalidArgumentError("--client-id (or GHL_OAUTH_CLIENT_ID) is required"),
+    return FailWith(context,
+                    absl::InvalidArgumentError("--client-id (or GHL_OAUTH_CLIENT_ID) is required"),
                     kExitUsage);
   }
   if (redirect.empty()) {
-    return FailWith(context,
-                    absl::InvalidArgumentError("--redirect-uri (or GHL_OAUTH_REDIRECT_URI) is required"),
-                    kExitUsage);
+    return FailWith(
+        context,
+        absl::InvalidArgumentError("--redirect-uri (or GHL_OAUTH_REDIRECT_URI) is required"),
+        kExitUsage);
   }
   const std::string scope = flags.GetOr("scope", "contacts.readonly contacts.write");
-  std::string url = absl::StrCat(base, base.find('?') == std::string::npos ? "?" : "&",
-                                 "response_type=code&redirect_uri=", http::UrlEncode(redirect),
-                                 "&client_id=", http::UrlEncode(client_id),
-                                 "&scope=", http::UrlEncode(scope));
+  std::string url =
+      absl::StrCat(base, base.find('?') == std::string::npos ? "?" : "&",
+                   "response_type=code&redirect_uri=", http::UrlEncode(redirect),
+                   "&client_id=", http::UrlEncode(client_id), "&scope=", http::UrlEncode(scope));
   if (auto location = flags.Get("location")) {
     absl::StrAppend(&url, "&locationId=", http::UrlEncode(*location));
   }
@@ -223,10 +229,10 @@ CommandGroup MakeKeysGroup() {
   group.subcommands.push_back(MakeSubcommand<Empty>("list", "List keys (never their values).",
                                                     kListUsage, {{"state", GroupFlagKind::kValue}},
                                                     BuildNothing, RunList));
-  group.subcommands.push_back(MakeSubcommand<Empty>(
-      "revoke", "Revoke a key by id.", kRevokeUsage,
-      {{"id", GroupFlagKind::kValue, true}, {"state", GroupFlagKind::kValue}}, BuildNothing,
-      RunRevoke));
+  group.subcommands.push_back(
+      MakeSubcommand<Empty>("revoke", "Revoke a key by id.", kRevokeUsage,
+                            {{"id", GroupFlagKind::kValue, true}, {"state", GroupFlagKind::kValue}},
+                            BuildNothing, RunRevoke));
   return group;
 }
 
@@ -234,15 +240,14 @@ CommandGroup MakeAuthGroup() {
   CommandGroup group;
   group.name = "auth";
   group.summary = "Print the GHL authorization URL that connects a location through OAuth.";
-  group.subcommands.push_back(MakeSubcommand<Empty>(
-      "", group.summary, kAuthUsage,
-      {{"client-id", GroupFlagKind::kValue},
-       {"redirect-uri", GroupFlagKind::kValue},
-       {"scope", GroupFlagKind::kValue},
-       {"authorize-url", GroupFlagKind::kValue},
-       {"location", GroupFlagKind::kValue},
-       {"state", GroupFlagKind::kValue}},
-      BuildAuth, RunAuth));
+  group.subcommands.push_back(MakeSubcommand<Empty>("", group.summary, kAuthUsage,
+                                                    {{"client-id", GroupFlagKind::kValue},
+                                                     {"redirect-uri", GroupFlagKind::kValue},
+                                                     {"scope", GroupFlagKind::kValue},
+                                                     {"authorize-url", GroupFlagKind::kValue},
+                                                     {"location", GroupFlagKind::kValue},
+                                                     {"state", GroupFlagKind::kValue}},
+                                                    BuildAuth, RunAuth));
   return group;
 }
 

@@ -3,10 +3,9 @@
 // request it sends and every answer the sandbox gives (success and the
 // documented 400/401/422 errors) is checked against the official spec; any
 // problem Prism logs fails the test.
-#include <unistd.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/auth/oauth_client.h"
@@ -25,7 +24,8 @@ constexpr char kClientSecret[] = "conformance-secret-61d0";
 
 TEST(PrismProxyOAuth, TokenClientAndSandboxConformToTheSpec) {
   if (PrismBin().empty() || access(PrismBin().c_str(), X_OK) != 0) {
-    if (PrismRequired()) FAIL() << "GHL_PRISM_BIN is not an executable Prism (" << PrismBin() << ")";
+    if (PrismRequired())
+      FAIL() << "GHL_PRISM_BIN is not an executable Prism (" << PrismBin() << ")";
     GTEST_SKIP() << "Prism not installed (run tools/install-deps); set GHL_PRISM_BIN";
   }
   sandbox::SandboxOptions so;
@@ -49,8 +49,9 @@ TEST(PrismProxyOAuth, TokenClientAndSandboxConformToTheSpec) {
   // The authorization page is the marketplace's, not in the spec: straight to the sandbox.
   auto code_for = [&](const std::string& user_type) {
     http::HttpRequest r;
-    r.url = absl::StrCat(direct, "/v2/oauth/chooselocation?response_type=code&client_id=", kClientId,
-                         "&redirect_uri=http%3A%2F%2Fapp.test%2Fcb&userType=", user_type);
+    r.url =
+        absl::StrCat(direct, "/v2/oauth/chooselocation?response_type=code&client_id=", kClientId,
+                     "&redirect_uri=http%3A%2F%2Fapp.test%2Fcb&userType=", user_type);
     auto answer = transport->Send(r);
     EXPECT_TRUE(answer.ok());
     const std::string location = answer->Header("location");
@@ -66,18 +67,23 @@ TEST(PrismProxyOAuth, TokenClientAndSandboxConformToTheSpec) {
   auto reused = client.Refresh(location->refresh_token, "Location");
   EXPECT_TRUE(auth::IsInvalidGrant(reused.status())) << reused.status() << "\n" << prism.log();
   auth::OAuthClient wrong(transport, {kClientId, "not-the-secret", app.base_url}, DefaultClock());
-  EXPECT_EQ(wrong.Refresh(refreshed->refresh_token, "").status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(wrong.Refresh(refreshed->refresh_token, "").status().code(),
+            absl::StatusCode::kUnauthenticated);
 
   auto company = client.ExchangeCode(code_for("Company"), "http://app.test/cb", "Company");
   ASSERT_TRUE(company.ok()) << company.status() << "\n" << prism.log();
-  auto installed = client.InstalledLocations(company->access_token, company->company_id, so.oauth.app_id);
+  auto installed =
+      client.InstalledLocations(company->access_token, company->company_id, so.oauth.app_id);
   ASSERT_TRUE(installed.ok()) << installed.status() << "\n" << prism.log();
   ASSERT_EQ(installed->size(), 1u);
-  auto minted = client.MintLocationToken(company->access_token, company->company_id, (*installed)[0].id);
+  auto minted =
+      client.MintLocationToken(company->access_token, company->company_id, (*installed)[0].id);
   ASSERT_TRUE(minted.ok()) << minted.status() << "\n" << prism.log();
   // 401 "not authorized for this scope": a location token cannot mint (a
   // missing scope reads as PERMISSION_DENIED through the status table).
-  EXPECT_EQ(client.MintLocationToken(minted->access_token, company->company_id, kDemoLocation).status().code(),
+  EXPECT_EQ(client.MintLocationToken(minted->access_token, company->company_id, kDemoLocation)
+                .status()
+                .code(),
             absl::StatusCode::kPermissionDenied);
   auto creds = [&] {
     http::HttpRequest r;

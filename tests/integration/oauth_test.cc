@@ -5,6 +5,8 @@
 // scopes. SecretScan.NoSecretInAnyLogOrError runs all of the other tests in
 // a child process, collects every line they print (statuses included) and
 // the gateway subprocesses' logs, and fails if any secret they used appears.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -13,9 +15,6 @@
 #include <fstream>
 #include <set>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -154,9 +153,10 @@ class OAuthStack {
   // The browser's part: open the authorization URL (as `ghlctl auth` prints
   // it), follow GHL's redirect to the gateway's callback.
   std::string Authorize(bool company = false) {
-    std::string link = absl::StrCat(url(), "/v2/oauth/chooselocation?response_type=code&redirect_uri=",
-                                   http::UrlEncode(redirect_uri_), "&client_id=", kClientId,
-                                   "&scope=contacts.readonly%20contacts.write&locationId=", kLocation);
+    std::string link =
+        absl::StrCat(url(), "/v2/oauth/chooselocation?response_type=code&redirect_uri=",
+                     http::UrlEncode(redirect_uri_), "&client_id=", kClientId,
+                     "&scope=contacts.readonly%20contacts.write&locationId=", kLocation);
     if (company) link += "&userType=Company";
     if (!state_file_.empty()) {
       // What `ghlctl auth --state FILE` does.
@@ -173,7 +173,8 @@ class OAuthStack {
   std::string Follow(const std::string& link, std::string* callback_url = nullptr) {
     auto redirect = HttpGet(link);
     if (!redirect.ok()) return std::string(redirect.status().message());
-    if (redirect->status_code != 302) return absl::StrCat("authorize: HTTP ", redirect->status_code);
+    if (redirect->status_code != 302)
+      return absl::StrCat("authorize: HTTP ", redirect->status_code);
     if (callback_url != nullptr) *callback_url = redirect->Header("location");
     auto page = HttpGet(redirect->Header("location"));
     if (!page.ok()) return std::string(page.status().message());
@@ -243,11 +244,13 @@ TEST(OAuthFlow, ConnectsALocationAndEnforcesCallerKeys) {
     ASSERT_TRUE(db.ok());
     auto issued = auth::OAuthStateStore(*db).Issue(absl::Now());
     ASSERT_TRUE(issued.ok());
-    EXPECT_THAT(stack.Follow(absl::StrCat(stack.url(), "/v2/oauth/chooselocation?response_type=code&client_id=",
-                                          kClientId, "&redirect_uri=", http::UrlEncode(stack.redirect_uri()),
-                                          "&state=", *issued),
-                             &callback),
-                HasSubstr("connected"));
+    EXPECT_THAT(
+        stack.Follow(
+            absl::StrCat(
+                stack.url(), "/v2/oauth/chooselocation?response_type=code&client_id=", kClientId,
+                "&redirect_uri=", http::UrlEncode(stack.redirect_uri()), "&state=", *issued),
+            &callback),
+        HasSubstr("connected"));
   }
   auto replay = HttpGet(callback);
   ASSERT_TRUE(replay.ok());
@@ -255,7 +258,8 @@ TEST(OAuthFlow, ConnectsALocationAndEnforcesCallerKeys) {
   EXPECT_THAT(stack.Authorize(), HasSubstr(absl::StrCat("location ", kLocation, " connected")));
   EXPECT_EQ(stack.oauth().Stats().token_requests["authorization_code"], 2u);
 
-  const std::string full = stack.CreateKey(state, {kLocation}, {"contacts.readonly", "contacts.write"});
+  const std::string full =
+      stack.CreateKey(state, {kLocation}, {"contacts.readonly", "contacts.write"});
   const std::string read_only = stack.CreateKey(state, {kLocation}, {"contacts.readonly"});
   const std::string elsewhere = stack.CreateKey(state, {kOtherLocation}, {"contacts.readonly"});
   ASSERT_FALSE(full.empty());
@@ -301,7 +305,8 @@ TEST(OAuthFlow, ConnectsALocationAndEnforcesCallerKeys) {
   ASSERT_TRUE(db.ok());
   auth::SqliteApiKeyStore keys(*db);
   ASSERT_TRUE(keys.Revoke(read_only.substr(5, 16)).ok());
-  EXPECT_EQ(stack.GetContact(*stack.Stub(read_only)).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stack.GetContact(*stack.Stub(read_only)).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 
   // The state file is 0600 and holds no token in plaintext.
   struct stat st;
@@ -316,21 +321,29 @@ TEST(OAuthRefresh, FiftyConcurrentCallsWithAnExpiredTokenRefreshOnce) {
   FakeClock clock;
   auth::OAuthAppConfig app{kClientId, kClientSecret, stack.url()};
   auto client = std::make_shared<auth::OAuthClient>(http::MakeCurlHttpTransport(), app, clock);
-  auto source = auth::CredentialTokenSource::Create(std::make_shared<auth::InMemoryTokenStore>(), client, clock);
+  auto source = auth::CredentialTokenSource::Create(std::make_shared<auth::InMemoryTokenStore>(),
+                                                    client, clock);
   ASSERT_TRUE(source.ok());
   server::GatewayConfig gc = stack.Config("");
   gc.auth.http_listen.clear();
   gc.workers = 8;
   ASSERT_TRUE(stack.StartGateway(gc, *source).ok());
   // Connect through the sandbox's authorization page and the client.
-  auto redirect = HttpGet(absl::StrCat(stack.url(), "/v2/oauth/chooselocation?response_type=code&redirect_uri=",
-                                       "http%3A%2F%2Fapp.test%2Fcb&client_id=", kClientId, "&locationId=", kLocation));
+  auto redirect = HttpGet(
+      absl::StrCat(stack.url(), "/v2/oauth/chooselocation?response_type=code&redirect_uri=",
+                   "http%3A%2F%2Fapp.test%2Fcb&client_id=", kClientId, "&locationId=", kLocation));
   ASSERT_TRUE(redirect.ok());
-  const std::string code = redirect->Header("location").substr(redirect->Header("location").find("code=") + 5);
+  const std::string code =
+      redirect->Header("location").substr(redirect->Header("location").find("code=") + 5);
   auto granted = client->ExchangeCode(code, "http://app.test/cb", "Location");
   ASSERT_TRUE(granted.ok()) << granted.status();
-  auth::Credential c{kLocation, auth::CredentialKind::kOAuth, granted->access_token, granted->refresh_token,
-                     granted->expires_at, granted->scope, "Location"};
+  auth::Credential c{kLocation,
+                     auth::CredentialKind::kOAuth,
+                     granted->access_token,
+                     granted->refresh_token,
+                     granted->expires_at,
+                     granted->scope,
+                     "Location"};
   ASSERT_TRUE((*source)->Put(c).ok());
   auto stub = stack.Stub("");
   ASSERT_TRUE(stack.GetContact(*stub).ok());
@@ -401,14 +414,16 @@ TEST(OAuthRefresh, InvalidGrantMeansFailedPreconditionAndNoRetries) {
   FakeClock clock;
   auth::OAuthAppConfig app{kClientId, kClientSecret, stack.url()};
   auto client = std::make_shared<auth::OAuthClient>(http::MakeCurlHttpTransport(), app, clock);
-  auto source = auth::CredentialTokenSource::Create(std::make_shared<auth::InMemoryTokenStore>(), client, clock);
+  auto source = auth::CredentialTokenSource::Create(std::make_shared<auth::InMemoryTokenStore>(),
+                                                    client, clock);
   ASSERT_TRUE(source.ok());
   server::GatewayConfig gc = stack.Config("");
   gc.auth.http_listen.clear();
   ASSERT_TRUE(stack.StartGateway(gc, *source).ok());
   // A refresh token GHL no longer accepts (e.g. used by another client).
-  auth::Credential c{kLocation, auth::CredentialKind::kOAuth, "expired-access-1", "retired-refresh-1",
-                     clock.Now() - absl::Seconds(1), "", "Location"};
+  auth::Credential c{kLocation,           auth::CredentialKind::kOAuth,   "expired-access-1",
+                     "retired-refresh-1", clock.Now() - absl::Seconds(1), "",
+                     "Location"};
   RecordSecret(c.access_token);
   RecordSecret(c.refresh_token);
   ASSERT_TRUE((*source)->Put(c).ok());
@@ -447,17 +462,32 @@ TEST(OAuthCompany, MintsLocationTokensForInstalledLocations) {
 // its state file with the rotated refresh token.
 class GatewayProcess {
  public:
-  GatewayProcess(const std::string& upstream, const std::string& state, int http_port, const std::string& tag) {
+  GatewayProcess(const std::string& upstream, const std::string& state, int http_port,
+                 const std::string& tag) {
     port_file_ = ScanDir() + "/gateway-" + tag + ".port";
     std::remove(port_file_.c_str());
     const std::string secret_file = ScanDir() + "/client-secret";
     { std::ofstream(secret_file) << kClientSecret << "\n"; }
     std::vector<std::string> argv = {
-        "env", absl::StrCat("GHL_STATE_KEY=", kStateKey),
-        Env("GHL_BINARY_DIR") + "/server/ghl-gateway", "--listen", "127.0.0.1:0", "--port-file", port_file_,
-        "--upstream", upstream, "--state", state, "--oauth-client-id", kClientId,
-        "--oauth-client-secret-file", secret_file, "--http-listen", absl::StrCat("127.0.0.1:", http_port),
-        "--oauth-redirect-uri", absl::StrCat("http://127.0.0.1:", http_port, "/oauth/callback")};
+        "env",
+        absl::StrCat("GHL_STATE_KEY=", kStateKey),
+        Env("GHL_BINARY_DIR") + "/server/ghl-gateway",
+        "--listen",
+        "127.0.0.1:0",
+        "--port-file",
+        port_file_,
+        "--upstream",
+        upstream,
+        "--state",
+        state,
+        "--oauth-client-id",
+        kClientId,
+        "--oauth-client-secret-file",
+        secret_file,
+        "--http-listen",
+        absl::StrCat("127.0.0.1:", http_port),
+        "--oauth-redirect-uri",
+        absl::StrCat("http://127.0.0.1:", http_port, "/oauth/callback")};
     process_ = std::make_unique<Subprocess>(argv, ScanDir() + "/gateway-" + tag + ".log");
   }
   int WaitPort() {
@@ -520,8 +550,8 @@ TEST(GatewayTls, ServesTlsWithTheGivenCertificate) {
   const std::string dir = ScanDir();
   const std::string cert = dir + "/tls-cert.pem";
   const std::string key = dir + "/tls-key.pem";
-  Subprocess openssl({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                      "-days", "1", "-subj", "/CN=localhost", "-addext",
+  Subprocess openssl({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                      "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext",
                       "subjectAltName=DNS:localhost,IP:127.0.0.1"},
                      dir + "/openssl.out");
   ASSERT_EQ(openssl.Wait(), 0) << ReadFile(dir + "/openssl.out");
@@ -555,13 +585,15 @@ TEST(SecretScan, NoSecretInAnyLogOrError) {
   const std::string dir = ::testing::TempDir() + "/oauth-secret-scan-" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  Subprocess suite({"env", "GHL_SCAN_CHILD=1", absl::StrCat("GHL_SCAN_DIR=", dir),
-                    std::filesystem::read_symlink("/proc/self/exe").string(), "--gtest_filter=-SecretScan.*"},
-                   dir + "/suite.out");
+  Subprocess suite(
+      {"env", "GHL_SCAN_CHILD=1", absl::StrCat("GHL_SCAN_DIR=", dir),
+       std::filesystem::read_symlink("/proc/self/exe").string(), "--gtest_filter=-SecretScan.*"},
+      dir + "/suite.out");
   const int code = suite.Wait();
   const std::string suite_log = ReadFile(dir + "/suite.out");
   ASSERT_EQ(code, 0) << "the suite failed:\n" << suite_log;
-  std::vector<std::string> secrets = absl::StrSplit(ReadFile(dir + "/secrets.txt"), '\n', absl::SkipEmpty());
+  std::vector<std::string> secrets =
+      absl::StrSplit(ReadFile(dir + "/secrets.txt"), '\n', absl::SkipEmpty());
   ASSERT_GE(secrets.size(), 10u) << "the suite recorded too few secrets to be a real check";
   size_t scanned_files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -571,7 +603,8 @@ TEST(SecretScan, NoSecretInAnyLogOrError) {
     ++scanned_files;
     for (size_t i = 0; i < secrets.size(); ++i) {
       // Never print the secret itself.
-      EXPECT_FALSE(absl::StrContains(text, secrets[i])) << "secret #" << i << " appears in " << name;
+      EXPECT_FALSE(absl::StrContains(text, secrets[i]))
+          << "secret #" << i << " appears in " << name;
     }
   }
   EXPECT_GE(scanned_files, 3u);

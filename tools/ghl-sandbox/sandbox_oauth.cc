@@ -67,7 +67,8 @@ std::string FieldOr(const std::vector<std::pair<std::string, std::string>>& form
 
 bool IsForm(const HttpRequest& request) {
   const std::string* type = request.Header("content-type");
-  return type && absl::StartsWith(absl::AsciiStrToLower(*type), "application/x-www-form-urlencoded");
+  return type &&
+         absl::StartsWith(absl::AsciiStrToLower(*type), "application/x-www-form-urlencoded");
 }
 
 HttpResponse InvalidGrant(absl::string_view description, absl::string_view trace_id) {
@@ -172,7 +173,8 @@ HttpResponse SandboxOAuth::ChooseLocation(const HttpRequest& request, absl::stri
   if (response_type == nullptr || *response_type != "code") {
     messages.push_back("response_type must be code");
   }
-  if (client_id == nullptr || client_id->empty()) messages.push_back("client_id should not be empty");
+  if (client_id == nullptr || client_id->empty())
+    messages.push_back("client_id should not be empty");
   if (redirect_uri == nullptr || redirect_uri->empty()) {
     messages.push_back("redirect_uri should not be empty");
   }
@@ -260,9 +262,11 @@ HttpResponse SandboxOAuth::Token(const HttpRequest& request, absl::string_view t
     ++stats_.token_requests[grant_type];
   }
   std::vector<std::string> messages;
-  if (!IsForm(request)) messages.push_back("Content-Type must be application/x-www-form-urlencoded");
+  if (!IsForm(request))
+    messages.push_back("Content-Type must be application/x-www-form-urlencoded");
   if (FieldOr(form, "client_id").empty()) messages.push_back("client_id should not be empty");
-  if (FieldOr(form, "client_secret").empty()) messages.push_back("client_secret should not be empty");
+  if (FieldOr(form, "client_secret").empty())
+    messages.push_back("client_secret should not be empty");
   if (grant_type != "authorization_code" && grant_type != "refresh_token" &&
       grant_type != "client_credentials") {
     messages.push_back(
@@ -315,8 +319,8 @@ HttpResponse SandboxOAuth::Token(const HttpRequest& request, absl::string_view t
     subject = it->second;
     if (user_type && *user_type != subject.user_type) {
       ++stats_.invalid_grants;
-      return InvalidGrant(absl::StrCat("the refresh token belongs to user_type ", subject.user_type),
-                          trace_id);
+      return InvalidGrant(
+          absl::StrCat("the refresh token belongs to user_type ", subject.user_type), trace_id);
     }
     refresh_.erase(it);  // rotation: the old one is dead from now on
     ++stats_.refreshes_ok;
@@ -359,7 +363,8 @@ HttpResponse SandboxOAuth::LocationToken(const HttpRequest& request, absl::strin
   if (auto error = CheckCompanyToken(request, "oauth.write", trace_id)) return *error;
   const auto form = ParseForm(IsForm(request) ? absl::string_view(request.body) : "");
   std::vector<std::string> messages;
-  if (!IsForm(request)) messages.push_back("Content-Type must be application/x-www-form-urlencoded");
+  if (!IsForm(request))
+    messages.push_back("Content-Type must be application/x-www-form-urlencoded");
   const std::string company = FieldOr(form, "companyId");
   const std::string location = FieldOr(form, "locationId");
   if (company.empty()) messages.push_back("companyId should not be empty");

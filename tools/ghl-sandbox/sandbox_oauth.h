@@ -103,12 +103,12 @@ class SandboxOAuth {
   std::function<absl::Time()> clock_;
 
   std::mutex mu_;
-  std::mt19937_64 rng_;                   // guarded by mu_
-  std::map<std::string, Code> codes_;     // guarded by mu_
-  std::map<std::string, Access> access_;  // guarded by mu_
+  std::mt19937_64 rng_;                     // guarded by mu_
+  std::map<std::string, Code> codes_;       // guarded by mu_
+  std::map<std::string, Access> access_;    // guarded by mu_
   std::map<std::string, Subject> refresh_;  // guarded by mu_
-  SandboxOAuthStats stats_;               // guarded by mu_
-  std::vector<std::string> issued_;       // guarded by mu_
+  SandboxOAuthStats stats_;                 // guarded by mu_
+  std::vector<std::string> issued_;         // guarded by mu_
 };
 
 /// Parses an application/x-www-form-urlencoded body ('+' is a space).

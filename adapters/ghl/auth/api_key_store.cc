@@ -17,7 +17,8 @@ constexpr size_t kIdBytes = 8;
 constexpr size_t kSecretBytes = 32;
 
 absl::Status Unauthenticated() {
-  return absl::UnauthenticatedError("the gateway API key is not valid (unknown, revoked or malformed)");
+  return absl::UnauthenticatedError(
+      "the gateway API key is not valid (unknown, revoked or malformed)");
 }
 
 std::vector<std::string> SplitList(const std::string& text) {
@@ -54,7 +55,8 @@ absl::Status ValidateKeyFields(absl::string_view name, const std::vector<std::st
   }
   for (const auto& l : locations) {
     if (l.empty() || absl::StrContains(l, ',')) {
-      return absl::InvalidArgumentError(absl::StrCat("locations: \"", l, "\" is not a location id"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("locations: \"", l, "\" is not a location id"));
     }
   }
   if (scopes.empty()) {
@@ -138,7 +140,8 @@ absl::Status SqliteApiKeyStore::Revoke(absl::string_view id) {
 absl::StatusOr<ApiKeyRecord> SqliteApiKeyStore::Verify(absl::string_view presented) {
   if (!absl::ConsumePrefix(&presented, kPrefix)) return Unauthenticated();
   const size_t sep = presented.find('_');
-  if (sep != 2 * kIdBytes || presented.size() != sep + 1 + 2 * kSecretBytes) return Unauthenticated();
+  if (sep != 2 * kIdBytes || presented.size() != sep + 1 + 2 * kSecretBytes)
+    return Unauthenticated();
   const absl::string_view id = presented.substr(0, sep);
   const absl::string_view secret = presented.substr(sep + 1);
   std::lock_guard<std::mutex> lock(db_->mutex());

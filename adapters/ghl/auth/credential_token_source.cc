@@ -9,8 +9,8 @@ namespace ghl::auth {
 namespace {
 
 absl::Status NotConnected(absl::string_view location_id) {
-  return absl::FailedPreconditionError(absl::StrCat(
-      "location ", location_id, " is not connected to this gateway (no credential)"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("location ", location_id, " is not connected to this gateway (no credential)"));
 }
 
 Credential Renewed(const Credential& old, const OAuthTokens& t) {
@@ -103,19 +103,23 @@ bool CredentialTokenSource::Invalidate(absl::string_view location_id,
   return true;
 }
 
+void CredentialTokenSource::Event(const std::string& line) const {
+  if (options_.on_event) options_.on_event(line);
+}
+
 absl::Status CredentialTokenSource::MarkNeedsReauthorization(Entry& entry) {
   Credential& c = entry.credential;
-  c.reauthorization_reason = absl::StrCat("GHL refused its ",
-                                          c.kind == CredentialKind::kMintedLocation
-                                              ? "company credential"
-                                              : "refresh token",
-                                          " (invalid_grant)");
+  c.reauthorization_reason = absl::StrCat(
+      "GHL refused its ",
+      c.kind == CredentialKind::kMintedLocation ? "company credential" : "refresh token",
+      " (invalid_grant)");
   c.access_token.clear();
   c.refresh_token.clear();
   // Best effort: the mark matters less than the answer, which says the same.
   (void)store_->Save(c);
   entry.unsaved = false;
   absl::Status out = NeedsReauthorizationError(c.key, c.reauthorization_reason);
+  Event(std::string(out.message()));
   out.SetPayload(kInvalidGrantPayload, absl::Cord("1"));
   return out;
 }
@@ -147,7 +151,8 @@ absl::StatusOr<OAuthTokens> CredentialTokenSource::Renew(const Credential& c) {
     }
     if (!company_token.ok()) return company_token.status();
     auto minted = client_->MintLocationToken(*company_token, c.company_id, c.key);
-    if (minted.ok() || attempt > 0 || minted.status().code() != absl::StatusCode::kUnauthenticated ||
+    if (minted.ok() || attempt > 0 ||
+        minted.status().code() != absl::StatusCode::kUnauthenticated ||
         !Invalidate(CompanyKey(c.company_id), *company_token)) {
       return minted;
     }
@@ -161,8 +166,8 @@ absl::StatusOr<std::string> CredentialTokenSource::FreshToken(Entry& entry) {
   }
   if (entry.unsaved) {
     if (absl::Status s = store_->Save(c); !s.ok()) {
-      return absl::UnavailableError(absl::StrCat(
-          c.key, ": renewed credential not yet stored, so not used: ", s.message()));
+      return absl::UnavailableError(
+          absl::StrCat(c.key, ": renewed credential not yet stored, so not used: ", s.message()));
     }
     entry.unsaved = false;
   }
@@ -179,24 +184,30 @@ absl::StatusOr<std::string> CredentialTokenSource::FreshToken(Entry& entry) {
         renewed.status().code() == absl::StatusCode::kUnavailable) {
       return c.access_token;
     }
-    return absl::Status(renewed.status().code(),
-                        absl::StrCat(c.key, ": cannot renew its token: ",
-                                     renewed.status().message()));
+    absl::Status failed(
+        renewed.status().code(),
+        absl::StrCat(c.key, ": cannot renew its token: ", renewed.status().message()));
+    Event(std::string(failed.message()));
+    return failed;
   }
   c = Renewed(c, *renewed);
   if (absl::Status s = store_->Save(c); !s.ok()) {
     entry.unsaved = true;
-    return absl::UnavailableError(absl::StrCat(
-        c.key, ": renewed credential not yet stored, so not used: ", s.message()));
+    return absl::UnavailableError(
+        absl::StrCat(c.key, ": renewed credential not yet stored, so not used: ", s.message()));
   }
+  Event(absl::StrCat(c.key, ": token renewed and stored (",
+                     c.kind == CredentialKind::kMintedLocation ? "minted from its company"
+                                                               : "refresh_token grant, rotated",
+                     "), valid until ", absl::FormatTime(c.expires_at, absl::UTCTimeZone())));
   return c.access_token;
 }
 
 absl::Status CredentialTokenSource::Put(Credential credential) {
   if (credential.key.empty()) return absl::InvalidArgumentError("credential has no location id");
   if (credential.access_token.empty() && credential.refresh_token.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("credential of ", credential.key, " has neither an access nor a refresh token"));
+    return absl::InvalidArgumentError(absl::StrCat("credential of ", credential.key,
+                                                   " has neither an access nor a refresh token"));
   }
   auto entry = FindOrAdd(credential.key);
   std::lock_guard<std::mutex> lock(entry->mu);

@@ -29,6 +29,7 @@
 #define GHL_ADAPTERS_GHL_AUTH_CREDENTIAL_TOKEN_SOURCE_H_
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -50,6 +51,10 @@ namespace ghl::auth {
 struct CredentialTokenSourceOptions {
   /// Renew this long before expiry.
   absl::Duration refresh_margin = absl::Minutes(5);
+  /// Told of each renewal, failed renewal and re-authorization mark, as one
+  /// line naming the credential (never a token); null: silent. Called with
+  /// the credential's lock held: must not call back into the source.
+  std::function<void(const std::string&)> on_event;
 };
 
 /// See the file comment.
@@ -94,6 +99,7 @@ class CredentialTokenSource final : public TokenSource {
   absl::StatusOr<std::string> FreshToken(Entry& entry);
   absl::StatusOr<OAuthTokens> Renew(const Credential& credential);
   absl::Status MarkNeedsReauthorization(Entry& entry);
+  void Event(const std::string& line) const;
 
   std::shared_ptr<TokenStore> store_;
   std::shared_ptr<const OAuthClient> client_;

@@ -58,8 +58,8 @@ absl::Status ErrorAnswer(const http::HttpResponse& response, absl::string_view o
       HttpStatusToStatus(response.status_code, response.body, TraceHeader(response));
   if ((response.status_code == 400 || response.status_code == 401) &&
       BodySaysInvalidGrant(response.body)) {
-    absl::Status out = absl::FailedPreconditionError(
-        absl::StrCat("GHL ", operation, " refused the grant (invalid_grant): ", upstream.message()));
+    absl::Status out = absl::FailedPreconditionError(absl::StrCat(
+        "GHL ", operation, " refused the grant (invalid_grant): ", upstream.message()));
     upstream.ForEachPayload(
         [&](absl::string_view key, const absl::Cord& value) { out.SetPayload(key, value); });
     out.SetPayload(kInvalidGrantPayload, absl::Cord("1"));
@@ -147,9 +147,10 @@ absl::StatusOr<OAuthTokens> OAuthClient::PostToken(std::string form,
   const absl::Time sent_at = clock_.Now();
   auto response = transport_->Send(request);
   if (!response.ok()) {
-    return Redacted(absl::Status(response.status().code(),
-                                 absl::StrCat("GHL ", operation, ": ", response.status().message())),
-                    secrets);
+    return Redacted(
+        absl::Status(response.status().code(),
+                     absl::StrCat("GHL ", operation, ": ", response.status().message())),
+        secrets);
   }
   if (response->status_code < 200 || response->status_code >= 300) {
     return Redacted(ErrorAnswer(*response, operation), secrets);
@@ -203,8 +204,8 @@ absl::StatusOr<OAuthTokens> OAuthClient::MintLocationToken(absl::string_view com
                      {"Version", kGhlApiVersion},
                      {"Content-Type", "application/x-www-form-urlencoded"},
                      {"Accept", "application/json"}};
-  request.body = FormEncode({{"companyId", std::string(company_id)},
-                             {"locationId", std::string(location_id)}});
+  request.body = FormEncode(
+      {{"companyId", std::string(company_id)}, {"locationId", std::string(location_id)}});
   const std::vector<absl::string_view> secrets = {company_access_token, config_.client_secret};
   const absl::Time sent_at = clock_.Now();
   auto response = transport_->Send(request);
@@ -218,8 +219,8 @@ absl::StatusOr<OAuthTokens> OAuthClient::MintLocationToken(absl::string_view com
   }
   auto tokens = ParseTokenAnswer(response->body, sent_at, config_.default_lifetime);
   if (!tokens.ok()) {
-    return Redacted(absl::Status(tokens.status().code(), absl::StrCat("GHL location token: ",
-                                                                      tokens.status().message())),
+    return Redacted(absl::Status(tokens.status().code(),
+                                 absl::StrCat("GHL location token: ", tokens.status().message())),
                     secrets);
   }
   if (tokens->location_id.empty()) tokens->location_id = std::string(location_id);
@@ -237,19 +238,20 @@ absl::StatusOr<std::vector<InstalledLocation>> OAuthClient::InstalledLocations(
   std::vector<InstalledLocation> out;
   for (int skip = 0;; skip += kInstalledPageSize) {
     http::HttpRequest request;
-    request.url = absl::StrCat(config_.base_url, "/oauth/installedLocations?companyId=",
-                               http::UrlEncode(company_id), "&appId=", http::UrlEncode(app_id),
-                               "&isInstalled=true&skip=", skip, "&limit=", kInstalledPageSize);
+    request.url = absl::StrCat(config_.base_url,
+                               "/oauth/installedLocations?companyId=", http::UrlEncode(company_id),
+                               "&appId=", http::UrlEncode(app_id), "&isInstalled=true&skip=", skip,
+                               "&limit=", kInstalledPageSize);
     request.timeout = config_.timeout;
     request.headers = {{"Authorization", absl::StrCat("Bearer ", company_access_token)},
                        {"Version", kGhlApiVersion},
                        {"Accept", "application/json"}};
     auto response = transport_->Send(request);
     if (!response.ok()) {
-      return Redacted(absl::Status(response.status().code(),
-                                   absl::StrCat("GHL installed locations: ",
-                                                response.status().message())),
-                      secrets);
+      return Redacted(
+          absl::Status(response.status().code(),
+                       absl::StrCat("GHL installed locations: ", response.status().message())),
+          secrets);
     }
     if (response->status_code < 200 || response->status_code >= 300) {
       return Redacted(ErrorAnswer(*response, "installed locations"), secrets);

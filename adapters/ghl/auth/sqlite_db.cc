@@ -47,7 +47,9 @@ void SqliteStatement::BindText(int index, absl::string_view value) {
 void SqliteStatement::BindBlob(int index, absl::string_view value) {
   sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
 }
-void SqliteStatement::BindInt64(int index, int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
+void SqliteStatement::BindInt64(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+}
 void SqliteStatement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
 
 absl::StatusOr<bool> SqliteStatement::Step() {
@@ -81,9 +83,9 @@ absl::StatusOr<std::shared_ptr<SqliteDb>> SqliteDb::Open(const std::string& path
   if (::fstat(fd, &st) == 0 && (st.st_mode & 0077) != 0) ::fchmod(fd, 0600);
   ::close(fd);
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
@@ -116,8 +118,7 @@ absl::StatusOr<std::unique_ptr<SqliteStatement>> SqliteDb::Prepare(absl::string_
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) {
-    return absl::UnavailableError(
-        absl::StrCat("state file ", path_, ": ", sqlite3_errmsg(db_)));
+    return absl::UnavailableError(absl::StrCat("state file ", path_, ": ", sqlite3_errmsg(db_)));
   }
   return std::unique_ptr<SqliteStatement>(new SqliteStatement(db_, stmt, path_));
 }

@@ -33,9 +33,9 @@ absl::StatusOr<std::shared_ptr<SqliteTokenStore>> SqliteTokenStore::Open(
   if (*row) {
     auto opened = box.Open((*select)->ColumnText(0), kKeyCheckName);
     if (!opened.ok() || *opened != kKeyCheckText) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the state key does not open the state file ", db->path(),
-          " (it was created with another key; use that key or a new file)"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the state key does not open the state file ", db->path(),
+                       " (it was created with another key; use that key or a new file)"));
     }
   } else {
     auto sealed = box.Seal(kKeyCheckText, kKeyCheckName);
@@ -72,7 +72,8 @@ absl::StatusOr<std::vector<Credential>> SqliteTokenStore::LoadAll() {
     c.company_id = s.ColumnText(2);
     c.user_type = s.ColumnText(3);
     c.scope = s.ColumnText(4);
-    c.expires_at = s.ColumnIsNull(5) ? absl::InfiniteFuture() : absl::FromUnixMillis(s.ColumnInt64(5));
+    c.expires_at =
+        s.ColumnIsNull(5) ? absl::InfiniteFuture() : absl::FromUnixMillis(s.ColumnInt64(5));
     c.reauthorization_reason = s.ColumnText(6);
     auto access = box_.Open(s.ColumnText(7), Aad(c.key, "access"));
     auto refresh = box_.Open(s.ColumnText(8), Aad(c.key, "refresh"));

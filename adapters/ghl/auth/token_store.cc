@@ -24,7 +24,9 @@ absl::StatusOr<CredentialKind> ParseKind(absl::string_view name) {
       absl::StrCat("unknown credential kind \"", name, "\" (pit, oauth, minted)"));
 }
 
-std::string CompanyKey(absl::string_view company_id) { return absl::StrCat("company:", company_id); }
+std::string CompanyKey(absl::string_view company_id) {
+  return absl::StrCat("company:", company_id);
+}
 
 absl::StatusOr<std::vector<Credential>> InMemoryTokenStore::LoadAll() {
   std::lock_guard<std::mutex> lock(mu_);

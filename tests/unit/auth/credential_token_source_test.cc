@@ -52,14 +52,15 @@ class FakeTokenEndpoint : public http::HttpTransport {
     ++refreshes_;
     if (form["refresh_token"] != live_refresh_) {
       r.status_code = 400;
-      r.body = R"({"statusCode":400,"message":"Invalid grant: refresh token is invalid","error":"invalid_grant"})";
+      r.body =
+          R"({"statusCode":400,"message":"Invalid grant: refresh token is invalid","error":"invalid_grant"})";
       return r;
     }
     ++issued_;
     live_refresh_ = absl::StrCat("rt-", issued_);
     r.status_code = 200;
-    r.body = absl::StrCat(R"({"access_token":"at-)", issued_, R"(","refresh_token":")", live_refresh_,
-                          R"(","expires_in":3600,"userType":"Location"})");
+    r.body = absl::StrCat(R"({"access_token":"at-)", issued_, R"(","refresh_token":")",
+                          live_refresh_, R"(","expires_in":3600,"userType":"Location"})");
     return r;
   }
   int refreshes() {
@@ -189,8 +190,8 @@ TEST_F(CredentialTokenSourceTest, InvalidGrantMarksTheLocationForReauthorization
   Credential c = OAuthCredential(absl::ZeroDuration());
   c.refresh_token = "rt-stale";
   ASSERT_THAT(source_->Put(c), IsOk());
-  EXPECT_THAT(source_->GetToken("LOC1"),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("LOC1 needs re-authorization")));
+  EXPECT_THAT(source_->GetToken("LOC1"), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                                  HasSubstr("LOC1 needs re-authorization")));
   EXPECT_EQ(endpoint_->refreshes(), 1);
   // No retry loop against GHL: the mark answers from now on.
   EXPECT_THAT(source_->GetToken("LOC1"),
@@ -199,7 +200,8 @@ TEST_F(CredentialTokenSourceTest, InvalidGrantMarksTheLocationForReauthorization
   // The mark is stored, so a restart keeps it.
   auto reloaded = CredentialTokenSource::Create(store_, client_, clock_);
   ASSERT_THAT(reloaded, IsOk());
-  EXPECT_THAT((*reloaded)->GetToken("LOC1"), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("re-authorization")));
+  EXPECT_THAT((*reloaded)->GetToken("LOC1"),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("re-authorization")));
   // A new authorization (Put) clears it.
   ASSERT_THAT(source_->Put(OAuthCredential(absl::Hours(1))), IsOk());
   EXPECT_THAT(source_->GetToken("LOC1"), IsOk());
@@ -208,7 +210,8 @@ TEST_F(CredentialTokenSourceTest, InvalidGrantMarksTheLocationForReauthorization
 TEST_F(CredentialTokenSourceTest, AFailedSaveWithholdsTheNewTokenUntilStored) {
   ASSERT_THAT(source_->Put(OAuthCredential(absl::ZeroDuration())), IsOk());
   store_->FailNextSaves(1);
-  EXPECT_THAT(source_->GetToken("LOC1"), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("not yet stored")));
+  EXPECT_THAT(source_->GetToken("LOC1"),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("not yet stored")));
   EXPECT_EQ(endpoint_->refreshes(), 1);
   // The next call stores the kept tokens first, with no second refresh (the
   // old refresh token is already dead upstream).
@@ -231,7 +234,8 @@ TEST_F(CredentialTokenSourceTest, TransientFailureInsideTheMarginKeepsTheValidTo
 TEST_F(CredentialTokenSourceTest, TransientFailureAfterExpiryIsUnavailable) {
   ASSERT_THAT(source_->Put(OAuthCredential(-absl::Minutes(1))), IsOk());
   endpoint_->FailNext(1);
-  EXPECT_THAT(source_->GetToken("LOC1"), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("cannot renew")));
+  EXPECT_THAT(source_->GetToken("LOC1"),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("cannot renew")));
   EXPECT_EQ(*source_->GetToken("LOC1"), "at-1");
 }
 
@@ -252,8 +256,10 @@ TEST_F(CredentialTokenSourceTest, PrivateIntegrationTokensNeverRefresh) {
   ASSERT_THAT(source_->Put(c), IsOk());
   EXPECT_EQ(*source_->GetToken("LOC2"), "pit-1");
   EXPECT_FALSE(source_->Invalidate("LOC2", "pit-1"));
-  EXPECT_THAT(source_->GetToken("NOPE"), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not connected")));
-  EXPECT_THAT(source_->GetToken("company:CO1"), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not connected")));
+  EXPECT_THAT(source_->GetToken("NOPE"),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not connected")));
+  EXPECT_THAT(source_->GetToken("company:CO1"),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not connected")));
 }
 
 TEST_F(CredentialTokenSourceTest, MintedLocationTokenRenewsThroughItsCompany) {
@@ -276,11 +282,35 @@ TEST_F(CredentialTokenSourceTest, MintedLocationTokenRenewsThroughItsCompany) {
 }
 
 TEST_F(CredentialTokenSourceTest, NoOAuthAppMeansExpiredTokensCannotRenew) {
-  auto bare = CredentialTokenSource::Create(std::make_shared<InMemoryTokenStore>(), nullptr, clock_);
+  auto bare =
+      CredentialTokenSource::Create(std::make_shared<InMemoryTokenStore>(), nullptr, clock_);
   ASSERT_THAT(bare, IsOk());
   ASSERT_THAT((*bare)->Put(OAuthCredential(absl::ZeroDuration())), IsOk());
   EXPECT_THAT((*bare)->GetToken("LOC1"),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no OAuth app")));
+}
+
+TEST_F(CredentialTokenSourceTest, EventsNameTheLocationNeverATheToken) {
+  std::vector<std::string> events;
+  CredentialTokenSourceOptions options;
+  options.on_event = [&](const std::string& line) { events.push_back(line); };
+  auto source = CredentialTokenSource::Create(store_, client_, clock_, options);
+  ASSERT_THAT(source, IsOk());
+  ASSERT_THAT((*source)->Put(OAuthCredential(absl::ZeroDuration())), IsOk());
+  ASSERT_THAT((*source)->GetToken("LOC1"), IsOk());
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_THAT(events[0], HasSubstr("LOC1: token renewed and stored"));
+  Credential stale = OAuthCredential(absl::ZeroDuration());
+  stale.refresh_token = "rt-stale";
+  ASSERT_THAT((*source)->Put(stale), IsOk());
+  EXPECT_FALSE((*source)->GetToken("LOC1").ok());
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_THAT(events[1], HasSubstr("needs re-authorization"));
+  for (const auto& e : events) {
+    for (const char* secret : {"at-0", "at-1", "rt-0", "rt-1", "rt-stale"}) {
+      EXPECT_THAT(e, ::testing::Not(HasSubstr(secret)));
+    }
+  }
 }
 
 // The API side of SendAuthorized: a 401 invalidates and retries once.

@@ -65,7 +65,8 @@ TEST_F(OAuthClientTest, RefreshSuccessSendsTheFormAndReadsEveryField) {
 }
 
 TEST_F(OAuthClientTest, MissingExpiresInKeepsTheTokensWithTheDefaultLifetime) {
-  transport_->AddResponse(200, R"({"access_token":"at","refresh_token":"rt","userType":"Location"})");
+  transport_->AddResponse(200,
+                          R"({"access_token":"at","refresh_token":"rt","userType":"Location"})");
   auto tokens = client_->Refresh(kRefresh, "");
   ASSERT_THAT(tokens, IsOk());
   EXPECT_EQ(tokens->refresh_token, "rt");
@@ -81,15 +82,18 @@ TEST_F(OAuthClientTest, UnusableExpiresInFallsBackToo) {
 
 TEST_F(OAuthClientTest, ErrorBodyBecomesItsStatusWithoutSecrets) {
   transport_->AddResponse(
-      401, R"({"statusCode":401,"message":"Invalid client credentials client-secret-9f1e","error":"Unauthorized"})");
+      401,
+      R"({"statusCode":401,"message":"Invalid client credentials client-secret-9f1e","error":"Unauthorized"})");
   auto tokens = client_->Refresh(kRefresh, "");
-  EXPECT_THAT(tokens, StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("Invalid client credentials")));
+  EXPECT_THAT(tokens, StatusIs(absl::StatusCode::kUnauthenticated,
+                               HasSubstr("Invalid client credentials")));
   EXPECT_THAT(std::string(tokens.status().message()), Not(HasSubstr(kSecret)));
   EXPECT_FALSE(IsInvalidGrant(tokens.status()));
 }
 
 TEST_F(OAuthClientTest, InvalidGrantIsFailedPreconditionWithItsMark) {
-  transport_->AddResponse(400, R"({"statusCode":400,"message":"Invalid grant: refresh token is invalid",
+  transport_->AddResponse(400,
+                          R"({"statusCode":400,"message":"Invalid grant: refresh token is invalid",
     "error":"invalid_grant","error_description":"refresh token is invalid"})");
   auto tokens = client_->Refresh(kRefresh, "");
   EXPECT_THAT(tokens, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("invalid_grant")));
@@ -103,7 +107,8 @@ TEST_F(OAuthClientTest, InvalidGrantInGhlMessageTextOnly) {
 
 TEST_F(OAuthClientTest, ServerErrorsAreUnavailable) {
   transport_->AddResponse(503, "upstream down");
-  EXPECT_THAT(client_->Refresh(kRefresh, ""), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("503")));
+  EXPECT_THAT(client_->Refresh(kRefresh, ""),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("503")));
 }
 
 TEST_F(OAuthClientTest, NetworkErrorIsUnavailable) {
@@ -121,14 +126,18 @@ TEST_F(OAuthClientTest, MalformedBodyIsUnavailableAndShowsNoContent) {
 
 TEST_F(OAuthClientTest, AnswerWithoutAccessTokenIsInternal) {
   transport_->AddResponse(200, R"({"refresh_token":"rt"})");
-  EXPECT_THAT(client_->Refresh(kRefresh, ""), StatusIs(absl::StatusCode::kInternal, HasSubstr("access_token")));
+  EXPECT_THAT(client_->Refresh(kRefresh, ""),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("access_token")));
   transport_->AddResponse(200, R"(["not an object"])");
-  EXPECT_THAT(client_->Refresh(kRefresh, ""), StatusIs(absl::StatusCode::kInternal, HasSubstr("not an object")));
+  EXPECT_THAT(client_->Refresh(kRefresh, ""),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("not an object")));
 }
 
 TEST_F(OAuthClientTest, EmptyInputsAreRejectedBeforeAnyRequest) {
-  EXPECT_THAT(client_->Refresh("", ""), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("refresh_token")));
-  EXPECT_THAT(client_->ExchangeCode("", "", ""), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("code")));
+  EXPECT_THAT(client_->Refresh("", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("refresh_token")));
+  EXPECT_THAT(client_->ExchangeCode("", "", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("code")));
   EXPECT_THAT(client_->MintLocationToken("t", "", "L"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("companyId")));
   EXPECT_TRUE(transport_->requests().empty());
@@ -154,17 +163,21 @@ TEST_F(OAuthClientTest, LocationTokenUsesTheCompanyTokenAndVersion) {
   EXPECT_EQ(r.body, "companyId=CO1&locationId=LOC9");
   EXPECT_THAT(r.headers, ::testing::Contains(std::make_pair(std::string("Authorization"),
                                                             std::string("Bearer company-at"))));
-  EXPECT_THAT(r.headers, ::testing::Contains(std::make_pair(std::string("Version"), std::string("2021-07-28"))));
+  EXPECT_THAT(r.headers, ::testing::Contains(
+                             std::make_pair(std::string("Version"), std::string("2021-07-28"))));
 }
 
 TEST_F(OAuthClientTest, InstalledLocationsPagesUntilCount) {
   std::string page1 = R"({"count":101,"locations":[)";
   for (int i = 0; i < 100; ++i) {
-    page1 += (i ? "," : "") + std::string(R"({"_id":"L)") + std::to_string(i) + R"(","name":"n","address":"a"})";
+    page1 += (i ? "," : "") + std::string(R"({"_id":"L)") + std::to_string(i) +
+             R"(","name":"n","address":"a"})";
   }
   page1 += "]}";
   transport_->AddResponse(200, page1);
-  transport_->AddResponse(200, R"({"count":101,"locations":[{"_id":"L100","name":"n","address":"a","isInstalled":true}]})");
+  transport_->AddResponse(
+      200,
+      R"({"count":101,"locations":[{"_id":"L100","name":"n","address":"a","isInstalled":true}]})");
   auto locations = client_->InstalledLocations("company-at", "CO1", "APP1");
   ASSERT_THAT(locations, IsOk());
   EXPECT_EQ(locations->size(), 101u);

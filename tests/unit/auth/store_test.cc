@@ -1,10 +1,9 @@
 // The durable state: SecretBox (AES-256-GCM), the SQLite token store (secrets
 // sealed at rest, mode 0600, key check, durable rotation across reopen) and
 // the API key store (hashed keys, scopes, revocation).
-#include <sys/stat.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
@@ -49,7 +48,8 @@ TEST(SecretBoxTest, SealsAndOpensBoundToItsAad) {
   ASSERT_THAT(sealed, IsOk());
   EXPECT_THAT(*sealed, Not(HasSubstr("secret-value")));
   EXPECT_EQ(*box->Open(*sealed, "row-1"), "secret-value");
-  EXPECT_THAT(box->Open(*sealed, "row-2"), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("does not open")));
+  EXPECT_THAT(box->Open(*sealed, "row-2"),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("does not open")));
   std::string tampered = *sealed;
   tampered[14] ^= 1;
   EXPECT_THAT(box->Open(tampered, "row-1"), StatusIs(absl::StatusCode::kDataLoss, ::testing::_));
@@ -66,7 +66,8 @@ TEST(SecretBoxTest, KeyTextErrorsNameTheSourceNotTheKey) {
   EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a 32-byte key")));
   EXPECT_THAT(std::string(bad.status().message()), Not(HasSubstr("not-a-key-abc123")));
   // base64 of 32 bytes works too.
-  EXPECT_THAT(SecretBox::FromKeyText("ABEiM0RVZneImaq7zN3u/wARIjNEVWZ3iJmqu8zd7v8=", "b64"), IsOk());
+  EXPECT_THAT(SecretBox::FromKeyText("ABEiM0RVZneImaq7zN3u/wARIjNEVWZ3iJmqu8zd7v8=", "b64"),
+              IsOk());
   EXPECT_THAT(SecretBox::FromKeyFile("/nonexistent/key"),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("/nonexistent/key")));
   EXPECT_THAT(LoadStateKey("", ""),
@@ -103,7 +104,8 @@ TEST(SqliteTokenStoreTest, RoundTripsAndKeepsSecretsSealedOnDisk) {
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   const std::string bytes = ReadAll(path) + ReadAll(path + "-wal");
-  for (const char* secret : {"access-token-plaintext-77", "refresh-token-plaintext-88", "pit-plaintext-99"}) {
+  for (const char* secret :
+       {"access-token-plaintext-77", "refresh-token-plaintext-88", "pit-plaintext-99"}) {
     EXPECT_THAT(bytes, Not(HasSubstr(secret)));
   }
   auto db = SqliteDb::Open(path);
@@ -138,8 +140,9 @@ TEST(SqliteTokenStoreTest, AWrongKeyIsRefusedClearly) {
     ASSERT_THAT(SqliteTokenStore::Open(*db, *SecretBox::FromKeyText(kKeyA, "k")), IsOk());
   }
   auto db = SqliteDb::Open(path);
-  EXPECT_THAT(SqliteTokenStore::Open(*db, *SecretBox::FromKeyText(kKeyB, "k")),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("does not open the state file")));
+  EXPECT_THAT(
+      SqliteTokenStore::Open(*db, *SecretBox::FromKeyText(kKeyB, "k")),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("does not open the state file")));
 }
 
 TEST(SqliteTokenStoreTest, ANonDatabaseFileIsReported) {
@@ -181,27 +184,35 @@ TEST(ApiKeyStoreTest, CreateVerifyListRevoke) {
   // A wrong secret with the right id, garbage, and a revoked key are all the same answer.
   std::string wrong = created->key;
   wrong.back() = wrong.back() == 'a' ? 'b' : 'a';
-  EXPECT_THAT(keys.Verify(wrong), StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("not valid")));
-  EXPECT_THAT(keys.Verify("garbage"), StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("not valid")));
+  EXPECT_THAT(keys.Verify(wrong),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("not valid")));
+  EXPECT_THAT(keys.Verify("garbage"),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("not valid")));
   auto list = keys.List();
   ASSERT_THAT(list, IsOk());
   ASSERT_EQ(list->size(), 1u);
   EXPECT_EQ((*list)[0].name, "exporter");
   EXPECT_FALSE((*list)[0].revoked);
   ASSERT_THAT(keys.Revoke(created->record.id), IsOk());
-  EXPECT_THAT(keys.Verify(created->key), StatusIs(absl::StatusCode::kUnauthenticated, ::testing::_));
+  EXPECT_THAT(keys.Verify(created->key),
+              StatusIs(absl::StatusCode::kUnauthenticated, ::testing::_));
   EXPECT_TRUE((*keys.List())[0].revoked);
-  EXPECT_THAT(keys.Revoke("0000000000000000"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("0000000000000000")));
+  EXPECT_THAT(keys.Revoke("0000000000000000"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("0000000000000000")));
 }
 
 TEST(ApiKeyStoreTest, BadFieldsNameTheField) {
   auto db = SqliteDb::Open(TempPath("keys-bad.db"));
   SqliteApiKeyStore keys(*db);
-  EXPECT_THAT(keys.Create("", {"L"}, {kReadScope}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
-  EXPECT_THAT(keys.Create("n", {}, {kReadScope}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("locations")));
-  EXPECT_THAT(keys.Create("n", {"L"}, {}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("scopes")));
-  EXPECT_THAT(keys.Create("n", {"L"}, {"contacts.admin"}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown scope \"contacts.admin\"")));
+  EXPECT_THAT(keys.Create("", {"L"}, {kReadScope}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
+  EXPECT_THAT(keys.Create("n", {}, {kReadScope}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("locations")));
+  EXPECT_THAT(keys.Create("n", {"L"}, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("scopes")));
+  EXPECT_THAT(
+      keys.Create("n", {"L"}, {"contacts.admin"}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown scope \"contacts.admin\"")));
   auto all = keys.Create("all", {"*"}, {kReadScope, kWriteScope});
   ASSERT_THAT(all, IsOk());
   EXPECT_TRUE(all->record.HoldsLocation("ANY"));

@@ -47,8 +47,8 @@ class KeysCommandsTest : public ::testing::Test {
 };
 
 TEST_F(KeysCommandsTest, CreateListRevoke) {
-  ASSERT_EQ(Run({"keys", "create", "--state", state_, "--name", "exporter", "--location", "L1,L2", "--scope",
-                 "contacts.readonly"}),
+  ASSERT_EQ(Run({"keys", "create", "--state", state_, "--name", "exporter", "--location", "L1,L2",
+                 "--scope", "contacts.readonly"}),
             kExitOk)
       << err_.str();
   const std::string key = std::string(absl::StripAsciiWhitespace(out_.str()));
@@ -76,27 +76,35 @@ TEST_F(KeysCommandsTest, CreateListRevoke) {
 }
 
 TEST_F(KeysCommandsTest, BadFlagsAreUsageErrorsNamingTheField) {
-  EXPECT_EQ(Run({"keys", "create", "--state", state_, "--name", "n", "--location", "L1", "--scope", "contacts.all"}),
+  EXPECT_EQ(Run({"keys", "create", "--state", state_, "--name", "n", "--location", "L1", "--scope",
+                 "contacts.all"}),
             kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("unknown scope \"contacts.all\""));
-  EXPECT_EQ(Run({"keys", "create", "--state", state_, "--location", "L1", "--scope", "contacts.write"}), kExitUsage);
+  EXPECT_EQ(
+      Run({"keys", "create", "--state", state_, "--location", "L1", "--scope", "contacts.write"}),
+      kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("--name"));
   EXPECT_EQ(Run({"keys", "list"}), kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("--state"));
 }
 
 TEST_F(KeysCommandsTest, AuthPrintsTheAuthorizationUrl) {
-  ASSERT_EQ(Run({"auth", "--client-id", "app-1", "--redirect-uri", "http://gw.example:8081/oauth/callback"}), kExitOk)
+  ASSERT_EQ(Run({"auth", "--client-id", "app-1", "--redirect-uri",
+                 "http://gw.example:8081/oauth/callback"}),
+            kExitOk)
       << err_.str();
-  EXPECT_EQ(out_.str(),
-            "https://marketplace.gohighlevel.com/v2/oauth/chooselocation?response_type=code&redirect_uri="
-            "http%3A%2F%2Fgw.example%3A8081%2Foauth%2Fcallback&client_id=app-1&scope="
-            "contacts.readonly%20contacts.write\n");
+  EXPECT_EQ(
+      out_.str(),
+      "https://marketplace.gohighlevel.com/v2/oauth/chooselocation?response_type=code&redirect_uri="
+      "http%3A%2F%2Fgw.example%3A8081%2Foauth%2Fcallback&client_id=app-1&scope="
+      "contacts.readonly%20contacts.write\n");
   env_["GHL_OAUTH_CLIENT_ID"] = "app-2";
   env_["GHL_OAUTH_REDIRECT_URI"] = "http://x/cb";
-  ASSERT_EQ(Run({"auth", "--authorize-url", "http://127.0.0.1:9/v2/oauth/chooselocation", "--location", "L1"}),
+  ASSERT_EQ(Run({"auth", "--authorize-url", "http://127.0.0.1:9/v2/oauth/chooselocation",
+                 "--location", "L1"}),
             kExitOk);
-  EXPECT_THAT(out_.str(), StartsWith("http://127.0.0.1:9/v2/oauth/chooselocation?response_type=code"));
+  EXPECT_THAT(out_.str(),
+              StartsWith("http://127.0.0.1:9/v2/oauth/chooselocation?response_type=code"));
   EXPECT_THAT(out_.str(), HasSubstr("client_id=app-2"));
   EXPECT_THAT(out_.str(), HasSubstr("&locationId=L1"));
   // With the state file: a one-time state the gateway's callback will want.

@@ -42,7 +42,8 @@ class SandboxOAuthTest : public ::testing::Test {
     if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
     return service_->Handle(r);
   }
-  HttpResponse PostForm(const std::string& path, const std::string& body, const std::string& token = "") {
+  HttpResponse PostForm(const std::string& path, const std::string& body,
+                        const std::string& token = "") {
     HttpRequest r;
     r.method = "POST";
     r.path = path;
@@ -70,7 +71,8 @@ class SandboxOAuthTest : public ::testing::Test {
     return d;
   }
   std::string Grant(const std::string& grant, const std::string& name, const std::string& value) {
-    return absl::StrCat("client_id=cid&client_secret=csecret&grant_type=", grant, "&", name, "=", value);
+    return absl::StrCat("client_id=cid&client_secret=csecret&grant_type=", grant, "&", name, "=",
+                        value);
   }
 
   absl::Time now_ = absl::FromUnixSeconds(1750000000);
@@ -79,7 +81,8 @@ class SandboxOAuthTest : public ::testing::Test {
 
 TEST_F(SandboxOAuthTest, CodeThenRotatingRefreshTokens) {
   const std::string code = Code();
-  HttpResponse r = PostForm("/oauth/token", Grant("authorization_code", "code", code) + "&user_type=Location");
+  HttpResponse r =
+      PostForm("/oauth/token", Grant("authorization_code", "code", code) + "&user_type=Location");
   ASSERT_EQ(r.status, 200) << r.body;
   auto d = Json(r);
   EXPECT_EQ(std::string(d["userType"].GetString()), "Location");
@@ -101,7 +104,8 @@ TEST_F(SandboxOAuthTest, CodeThenRotatingRefreshTokens) {
   ASSERT_EQ(r.status, 200) << r.body;
   auto d2 = Json(r);
   EXPECT_NE(std::string(d2["refresh_token"].GetString()), refresh);
-  EXPECT_EQ(Get("/contacts/", {{"locationId", kLocation}}, d2["access_token"].GetString()).status, 200);
+  EXPECT_EQ(Get("/contacts/", {{"locationId", kLocation}}, d2["access_token"].GetString()).status,
+            200);
   r = PostForm("/oauth/token", Grant("refresh_token", "refresh_token", refresh));
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(std::string(Json(r)["error"].GetString()), "invalid_grant");
@@ -117,8 +121,10 @@ TEST_F(SandboxOAuthTest, ValidationAndClientErrorsUseGhlBodies) {
   EXPECT_THAT(r.body, HasSubstr("grant_type must be one of the following values"));
   r = PostForm("/oauth/token", Grant("refresh_token", "refresh_token", "x") + "&user_type=Agency");
   EXPECT_EQ(r.status, 422);
-  EXPECT_THAT(r.body, HasSubstr("user_type must be one of the following values: Company, Location"));
-  r = PostForm("/oauth/token", "client_id=cid&client_secret=wrong&grant_type=refresh_token&refresh_token=x");
+  EXPECT_THAT(r.body,
+              HasSubstr("user_type must be one of the following values: Company, Location"));
+  r = PostForm("/oauth/token",
+               "client_id=cid&client_secret=wrong&grant_type=refresh_token&refresh_token=x");
   EXPECT_EQ(r.status, 401);
   EXPECT_THAT(r.body, HasSubstr("\"error\":\"Unauthorized\""));
   // user_type must match what was authorized.
@@ -137,7 +143,8 @@ TEST_F(SandboxOAuthTest, CompanyTokenMintsLocationTokensAndListsInstalls) {
   const std::string company_id = d["companyId"].GetString();
   // A company token is not an API token.
   EXPECT_EQ(Get("/contacts/", {{"locationId", kLocation}}, company).status, 401);
-  r = Get("/oauth/installedLocations", {{"companyId", company_id}, {"appId", "sandboxApp0000000001"}}, company);
+  r = Get("/oauth/installedLocations",
+          {{"companyId", company_id}, {"appId", "sandboxApp0000000001"}}, company);
   ASSERT_EQ(r.status, 200) << r.body;
   auto list = Json(r);
   ASSERT_EQ(list["locations"].Size(), 1u);
@@ -145,15 +152,20 @@ TEST_F(SandboxOAuthTest, CompanyTokenMintsLocationTokensAndListsInstalls) {
   r = Get("/oauth/installedLocations", {{"appId", "x"}}, company);
   EXPECT_EQ(r.status, 422);
   EXPECT_THAT(r.body, HasSubstr("companyId should not be empty"));
-  r = PostForm("/oauth/locationToken", absl::StrCat("companyId=", company_id, "&locationId=", kLocation), company);
+  r = PostForm("/oauth/locationToken",
+               absl::StrCat("companyId=", company_id, "&locationId=", kLocation), company);
   ASSERT_EQ(r.status, 200) << r.body;
   auto minted = Json(r);
   EXPECT_FALSE(minted.HasMember("refresh_token"));
-  EXPECT_EQ(Get("/contacts/", {{"locationId", kLocation}}, minted["access_token"].GetString()).status, 200);
-  r = PostForm("/oauth/locationToken", absl::StrCat("companyId=", company_id, "&locationId=NOTINSTALLED"), company);
+  EXPECT_EQ(
+      Get("/contacts/", {{"locationId", kLocation}}, minted["access_token"].GetString()).status,
+      200);
+  r = PostForm("/oauth/locationToken",
+               absl::StrCat("companyId=", company_id, "&locationId=NOTINSTALLED"), company);
   EXPECT_EQ(r.status, 400);
   // A location token cannot mint.
-  r = PostForm("/oauth/locationToken", absl::StrCat("companyId=", company_id, "&locationId=", kLocation),
+  r = PostForm("/oauth/locationToken",
+               absl::StrCat("companyId=", company_id, "&locationId=", kLocation),
                minted["access_token"].GetString());
   EXPECT_EQ(r.status, 401);
   // Client credentials: a company token without a refresh token.

@@ -4,14 +4,14 @@
 #include "server/caller_auth.h"
 
 #include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <google/protobuf/descriptor.h>
+#include <gtest/gtest.h>
 
 #include "adapters/ghl/auth/sqlite_db.h"
 #include "ghl/api/v1/annotations.pb.h"
 #include "ghl/contacts/v1/contacts_service.grpc.pb.h"
 #include "ghl/contacts/v1/tasks_service.grpc.pb.h"
+#include "server/gateway.h"
 #include "server/gateway_config.h"
 #include "tests/support/status_matchers.h"
 
@@ -31,12 +31,14 @@ TEST(RequiredScopeTest, ComesFromTheAnnotationOfEveryMethod) {
   // Every annotated method of the contacts service resolves to the same scope
   // as its annotation (no hand list anywhere).
   const auto* service = ghl::contacts::v1::ContactsService::service_full_name();
-  const auto* descriptor = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
+  const auto* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
   ASSERT_NE(descriptor, nullptr);
   for (int i = 0; i < descriptor->method_count(); ++i) {
     const auto* m = descriptor->method(i);
     const std::string name = std::string("/") + service + "/" + m->name();
-    EXPECT_EQ(RequiredScope(name), m->options().GetExtension(ghl::api::v1::operation).scope()) << name;
+    EXPECT_EQ(RequiredScope(name), m->options().GetExtension(ghl::api::v1::operation).scope())
+        << name;
   }
 }
 
@@ -81,8 +83,8 @@ TEST_F(AuthorizeCallTest, Decisions) {
 }
 
 TEST(GatewayAuthConfigTest, FlagsSecretsAndRules) {
-  auto c = ParseGatewayConfig({"--state", "/tmp/s.db", "--oauth-client-id", "cid", "--refresh-margin-s", "60",
-                               "--listen", "0.0.0.0:7000"},
+  auto c = ParseGatewayConfig({"--state", "/tmp/s.db", "--oauth-client-id", "cid",
+                               "--refresh-margin-s", "60", "--listen", "0.0.0.0:7000"},
                               {{"GHL_OAUTH_CLIENT_SECRET", "sec"}, {"GHL_STATE_KEY", "k"}});
   ASSERT_THAT(c, IsOk());
   EXPECT_EQ(c->auth.state_file, "/tmp/s.db");
@@ -101,6 +103,36 @@ TEST(GatewayAuthConfigTest, FlagsSecretsAndRules) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--http-listen")));
   EXPECT_THAT(GatewayUsage(), HasSubstr("--state (GHL_STATE_FILE)"));
   EXPECT_THAT(GatewayUsage(), HasSubstr("--tls-cert (GHL_TLS_CERT)"));
+}
+
+}  // namespace
+}  // namespace ghl::server
+
+namespace ghl::server {
+namespace {
+
+// The state file's key: missing or wrong stops the gateway with a clear error.
+TEST(GatewayStateKeyTest, MissingOrWrongKeyIsAClearStartError) {
+  const std::string path = ::testing::TempDir() + "/gateway-key-check.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  GatewayConfig gc;
+  gc.listen = "127.0.0.1:0";
+  gc.upstream = "http://127.0.0.1:9";
+  gc.auth.state_file = path;
+  auto missing = Gateway::Start(gc);
+  EXPECT_THAT(missing.status(), ghl::testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                                       HasSubstr("GHL_STATE_KEY")));
+  gc.auth.state_key = std::string(64, 'a');
+  auto first = Gateway::Start(gc);
+  ASSERT_THAT(first.status(), ghl::testing::IsOk());
+  (*first)->Shutdown(absl::Seconds(1));
+  gc.auth.state_key = std::string(64, 'b');
+  auto wrong = Gateway::Start(gc);
+  EXPECT_THAT(wrong.status(), ghl::testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                                     HasSubstr("does not open the state file")));
+  gc.auth.state_key = "short";
+  EXPECT_THAT(Gateway::Start(gc).status(),
+              ghl::testing::StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("GHL_STATE_KEY")));
 }
 
 }  // namespace
