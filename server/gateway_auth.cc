@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "adapters/ghl/auth/credentials_file.h"
 #include "adapters/ghl/auth/sqlite_db.h"
 #include "adapters/ghl/auth/sqlite_token_store.h"
 #include "adapters/ghl/core/clock.h"
@@ -97,6 +98,16 @@ absl::StatusOr<std::unique_ptr<GatewayAuth>> BuildGatewayAuth(
       c.kind = auth::CredentialKind::kPrivateIntegration;
       c.access_token = token;
       if (auto s = (*source)->Put(std::move(c)); !s.ok()) return s;
+    }
+    if (!a.credentials_file.empty()) {
+      auto imported = auth::LoadCredentialsFile(a.credentials_file);
+      if (!imported.ok()) return imported.status();
+      // Only new locations: a stored credential has the rotated refresh
+      // token, the file's one is already dead upstream.
+      for (auto& c : *imported) {
+        auto added = (*source)->PutIfAbsent(std::move(c));
+        if (!added.ok()) return added.status();
+      }
     }
     out->credentials = *source;
     out->tokens = *std::move(source);

@@ -47,6 +47,10 @@ void AppendAuthOptions(std::vector<GatewayOption>* options) {
   options->push_back(Text("state-key-file", "GHL_STATE_KEY_FILE",
                           "file with the state encryption key (64 hex digits); else GHL_STATE_KEY",
                           &GatewayAuthConfig::state_key_file));
+  options->push_back(Text("credentials-file", "GHL_CREDENTIALS_FILE",
+                          "JSON file of OAuth tokens to add at start: [{\"locationId\", "
+                          "\"refreshToken\", ...}]",
+                          &GatewayAuthConfig::credentials_file));
   options->push_back(Text("oauth-client-id", "GHL_OAUTH_CLIENT_ID",
                           "the marketplace app's client id", &GatewayAuthConfig::oauth_client_id));
   options->push_back(Text("oauth-client-secret-file", "GHL_OAUTH_CLIENT_SECRET_FILE",

@@ -25,6 +25,8 @@ struct GatewayAuthConfig {
   /// SQLite state file (credentials, API keys). Empty: credentials in memory
   /// only and no caller keys.
   std::string state_file;
+  /// OAuth tokens to add at start (adapters/ghl/auth/credentials_file.h).
+  std::string credentials_file;
   /// File holding the state key (64 hex digits); else GHL_STATE_KEY.
   std::string state_key_file;
   std::string state_key;  ///< from GHL_STATE_KEY (secret)

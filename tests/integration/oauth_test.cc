@@ -24,6 +24,7 @@
 #include "adapters/ghl/auth/credential_token_source.h"
 #include "adapters/ghl/auth/oauth_state_store.h"
 #include "adapters/ghl/auth/sqlite_db.h"
+#include "adapters/ghl/core/clock.h"
 #include "adapters/ghl/http/curl_http_transport.h"
 #include "client/channel.h"
 #include "ghl/contacts/v1/contacts_service.grpc.pb.h"
@@ -540,6 +541,39 @@ TEST(OAuthRestart, KilledRightAfterARefreshTheStoredRefreshTokenIsTheNewOne) {
   EXPECT_EQ(stack.Refreshes(), 2u);
   EXPECT_EQ(stack.oauth().Stats().invalid_grants, 0u);
   gateway.Kill();
+}
+
+// A credentials file adds a location without the flow; a restart with the
+// same file keeps the rotated refresh token of the state file.
+TEST(OAuthImport, CredentialsFileAddsALocationOnceAndKeepsRotations) {
+  OAuthStack stack;
+  ASSERT_TRUE(stack.status().ok());
+  auth::OAuthAppConfig app{kClientId, kClientSecret, stack.url()};
+  auth::OAuthClient client(http::MakeCurlHttpTransport(), app, DefaultClock());
+  auto redirect = HttpGet(absl::StrCat(stack.url(), "/v2/oauth/chooselocation?response_type=code&redirect_uri=",
+                                       "http%3A%2F%2Fapp.test%2Fcb&client_id=", kClientId));
+  ASSERT_TRUE(redirect.ok());
+  const std::string location = redirect->Header("location");
+  auto granted = client.ExchangeCode(location.substr(location.find("code=") + 5), "http://app.test/cb", "");
+  ASSERT_TRUE(granted.ok()) << granted.status();
+  const std::string file = ScanDir() + "/credentials.json";
+  std::ofstream(file) << absl::StrCat(R"([{"locationId": ")", kLocation, R"(", "refreshToken": ")",
+                                      granted->refresh_token, R"("}])");
+  const std::string state = Fresh("import.db");
+  server::GatewayConfig gc = stack.Config(state);
+  gc.auth.http_listen.clear();
+  gc.auth.credentials_file = file;
+  ASSERT_TRUE(stack.StartGateway(gc).ok());
+  const std::string key = stack.CreateKey(state, {kLocation}, {"contacts.readonly"});
+  EXPECT_TRUE(stack.GetContact(*stack.Stub(key)).ok());  // refreshes: no access token in the file
+  EXPECT_EQ(stack.Refreshes(), 1u);
+  stack.StopGateway();
+  ASSERT_TRUE(stack.StartGateway(gc).ok());  // the same file again
+  stack.oauth().ExpireAccessTokens();
+  EXPECT_TRUE(stack.GetContact(*stack.Stub(key)).ok());
+  EXPECT_EQ(stack.Refreshes(), 2u);
+  EXPECT_EQ(stack.oauth().Stats().invalid_grants, 0u);
+  std::remove(file.c_str());
 }
 
 // TLS on the gRPC port with the standard certificate flags: a client that

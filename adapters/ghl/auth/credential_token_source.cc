@@ -217,6 +217,12 @@ absl::Status CredentialTokenSource::Put(Credential credential) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> CredentialTokenSource::PutIfAbsent(Credential credential) {
+  if (Find(credential.key)) return false;
+  if (auto s = Put(std::move(credential)); !s.ok()) return s;
+  return true;
+}
+
 absl::StatusOr<std::vector<std::string>> CredentialTokenSource::ConnectCompany(
     const OAuthTokens& company, absl::string_view app_id) {
   if (!client_) return absl::FailedPreconditionError("no OAuth app is configured");

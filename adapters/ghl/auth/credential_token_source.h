@@ -75,6 +75,8 @@ class CredentialTokenSource final : public TokenSource {
   /// Adds or replaces a credential, durably first (an OAuth callback, a
   /// token file, a freshly minted location).
   absl::Status Put(Credential credential);
+  /// Put unless a credential for its key exists. @return whether it was added.
+  absl::StatusOr<bool> PutIfAbsent(Credential credential);
   /// Connects a company: stores its OAuth tokens, then, for every location
   /// of GET /oauth/installedLocations, mints and stores a location token.
   /// @return the connected location ids.

@@ -238,3 +238,54 @@ TEST(OAuthStateStoreTest, SingleUseAndExpiring) {
 
 }  // namespace
 }  // namespace ghl::auth
+
+#include "adapters/ghl/auth/credentials_file.h"
+
+namespace ghl::auth {
+namespace {
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(CredentialsFileTest, ReadsLocationAndCompanyEntries) {
+  auto creds = LoadCredentialsFile(WriteFile("creds-ok.json", R"([
+    {"locationId": "LOC1", "refreshToken": "rt-file-1"},
+    {"locationId": "LOC2", "refreshToken": "rt-file-2", "accessToken": "at-2",
+     "expiresAt": "2030-01-02T03:04:05Z"},
+    {"userType": "Company", "companyId": "CO1", "refreshToken": "rt-co"}])"));
+  ASSERT_THAT(creds, IsOk());
+  ASSERT_EQ(creds->size(), 3u);
+  EXPECT_EQ((*creds)[0].key, "LOC1");
+  EXPECT_EQ((*creds)[0].kind, CredentialKind::kOAuth);
+  EXPECT_EQ((*creds)[0].expires_at, absl::InfinitePast());
+  EXPECT_EQ((*creds)[1].expires_at, absl::FromUnixSeconds(1893553445));
+  EXPECT_EQ((*creds)[2].key, CompanyKey("CO1"));
+  EXPECT_EQ((*creds)[2].user_type, "Company");
+}
+
+TEST(CredentialsFileTest, ErrorsNameEntryAndMemberNotValues) {
+  auto check = [](const std::string& text, const std::string& expected) {
+    auto r = LoadCredentialsFile(WriteFile("creds-bad.json", text));
+    EXPECT_THAT(r, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(expected))) << text;
+    EXPECT_THAT(std::string(r.status().message()), Not(HasSubstr("secret-rt")));
+  };
+  check(R"([{"locationId": "L"}])", "entry #0 has no refreshToken");
+  check(R"([{"refreshToken": "secret-rt"}])", "entry #0 has no locationId");
+  check(R"([{"locationId": "L", "refreshToken": 5}])", "refreshToken must be a string");
+  check(R"([{"locationId": "L", "refreshToken": "secret-rt", "userType": "Agency"}])", "userType");
+  check(R"([{"userType": "Company", "refreshToken": "secret-rt"}])", "has no companyId");
+  check(R"([{"locationId": "L", "refreshToken": "secret-rt", "accessToken": "a", "expiresAt": "soon"}])",
+        "expiresAt is not an RFC 3339 time");
+  check(R"([{"locationId": "L", "refreshToken": "secret-rt"}, {"locationId": "L", "refreshToken": "x"}])",
+        "entry #1 repeats L");
+  check(R"({"locationId": "L"})", "expected a JSON array");
+  check(R"([{"locationId": "L", "refreshToken": "secret-rt")", "invalid JSON at offset");
+  EXPECT_THAT(LoadCredentialsFile("/nonexistent/creds.json"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("/nonexistent/creds.json")));
+}
+
+}  // namespace
+}  // namespace ghl::auth
