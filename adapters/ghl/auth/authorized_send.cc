@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "adapters/ghl/core/status.h"
 
 namespace ghl::auth {
 
@@ -20,7 +21,10 @@ absl::StatusOr<http::HttpResponse> SendAuthorized(TokenSource& tokens,
     request.headers[auth_index].second = absl::StrCat("Bearer ", *token);
     *token_used = *std::move(token);
     auto response = transport.Send(request);
+    // A 401 for a missing scope ("not authorized for this scope", which the
+    // status table reads as PERMISSION_DENIED) is not cured by a new token.
     if (!response.ok() || response->status_code != 401 || attempt > 0 ||
+        HttpStatusToStatus(401, response->body).code() != absl::StatusCode::kUnauthenticated ||
         !tokens.Invalidate(location_id, *token_used)) {
       return response;
     }

@@ -1,7 +1,7 @@
 // SendAuthorized: sends one GHL request with a location's bearer token and,
 // when GHL answers 401, tells the token source and retries exactly once with
 // the token it then gives (a renewed OAuth token). Static tokens are not
-// retried. This is the one place the stubs get a token and set the
+// retried, nor is a 401 for a missing scope (a new token has the same scopes). This is the one place the stubs get a token and set the
 // `Authorization` header.
 //
 // Thread-safety: as safe as the token source and transport (both must allow

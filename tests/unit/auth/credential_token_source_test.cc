@@ -346,6 +346,27 @@ TEST_F(CredentialTokenSourceTest, SendAuthorizedRetriesOnceAfter401) {
   EXPECT_EQ(api.authorizations.size(), 2u);
 }
 
+TEST_F(CredentialTokenSourceTest, SendAuthorizedDoesNotRefreshForAMissingScope) {
+  ASSERT_THAT(source_->Put(OAuthCredential(absl::Hours(1))), IsOk());
+  class ScopeDenied : public http::HttpTransport {
+   public:
+    absl::StatusOr<http::HttpResponse> Send(const http::HttpRequest&) override {
+      ++sent;
+      http::HttpResponse r;
+      r.status_code = 401;
+      r.body = R"({"statusCode":401,"message":"The token is not authorized for this scope.","error":"Unauthorized"})";
+      return r;
+    }
+    int sent = 0;
+  } api;
+  std::string used;
+  auto response = SendAuthorized(*source_, api, "LOC1", http::HttpRequest{}, &used);
+  ASSERT_THAT(response, IsOk());
+  EXPECT_EQ(response->status_code, 401);
+  EXPECT_EQ(api.sent, 1);
+  EXPECT_EQ(endpoint_->refreshes(), 0);
+}
+
 TEST_F(CredentialTokenSourceTest, SendAuthorizedDoesNotRetryStaticTokens) {
   StaticTokenSource pit(std::map<std::string, std::string>{{"LOC1", "pit"}});
   ApiAfter401 api;
