@@ -85,13 +85,16 @@ int Gateway::http_port() const {
 void Gateway::Shutdown(absl::Duration grace) {
   if (!state_ || state_->shut_down) return;
   state_->shut_down = true;
-  state_->server->GetHealthCheckService()->SetServingStatus(false);
-  state_->server->Shutdown(std::chrono::system_clock::now() +
-                           std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
-  state_->server->Wait();
+  // A Start that failed to listen has no server to stop.
+  if (state_->server) {
+    state_->server->GetHealthCheckService()->SetServingStatus(false);
+    state_->server->Shutdown(std::chrono::system_clock::now() +
+                             std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
+    state_->server->Wait();
+  }
   // Only now no reactor can post work any more.
   state_->pool.reset();
-  if (state_->auth->callback) state_->auth->callback->Stop();
+  if (state_->auth && state_->auth->callback) state_->auth->callback->Stop();
 }
 
 Gateway::~Gateway() { Shutdown(); }

@@ -137,3 +137,29 @@ TEST(GatewayStateKeyTest, MissingOrWrongKeyIsAClearStartError) {
 
 }  // namespace
 }  // namespace ghl::server
+
+namespace ghl::server {
+namespace {
+
+// A gateway that cannot listen fails Start cleanly, its OAuth callback
+// listener stopped again.
+TEST(GatewayStartTest, AnAddressInUseIsAnErrorNotACrash) {
+  GatewayConfig gc;
+  gc.listen = "127.0.0.1:0";
+  gc.upstream = "http://127.0.0.1:9";
+  auto first = Gateway::Start(gc);
+  ASSERT_THAT(first.status(), ghl::testing::IsOk());
+  gc.listen = (*first)->address();
+  gc.auth.oauth_client_id = "cid";
+  gc.auth.oauth_client_secret = "csecret";
+  gc.auth.http_listen = "127.0.0.1:0";
+  auto second = Gateway::Start(gc);
+  EXPECT_THAT(second.status(), ghl::testing::StatusIs(absl::StatusCode::kUnavailable,
+                                                      HasSubstr("cannot listen")));
+  // Again: the callback listener of the failed start is gone (no leak, no hang).
+  auto third = Gateway::Start(gc);
+  EXPECT_FALSE(third.ok());
+}
+
+}  // namespace
+}  // namespace ghl::server
