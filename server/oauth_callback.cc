@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "adapters/ghl/core/clock.h"
 
 namespace ghl::server {
 namespace {
@@ -30,7 +31,7 @@ CallbackPage OAuthCallback::Handle(const std::multimap<std::string, std::string>
   }
   if (states_) {
     const std::string* state = First(query, "state");
-    if (auto s = states_->Consume(state ? *state : "", absl::Now()); !s.ok()) {
+    if (auto s = states_->Consume(state ? *state : "", DefaultClock().Now()); !s.ok()) {
       return {403, absl::StrCat(s.message(), "\n")};
     }
   }
@@ -109,7 +110,7 @@ absl::Status OAuthCallbackServer::Start(const std::string& listen) {
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   // stop() is a no-op until the accept loop runs, so wait for it (bounded).
   for (int i = 0; i < 10000 && !server_->is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    DefaultClock().SleepFor(absl::Milliseconds(1));
   }
   if (!server_->is_running())
     return absl::DeadlineExceededError("the OAuth callback listener did not start");

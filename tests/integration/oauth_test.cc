@@ -609,6 +609,12 @@ TEST(GatewayTls, ServesTlsWithTheGivenCertificate) {
   s = stack.GetContact(*secure);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("GHL HTTP 401"));
+  // --tls-client-ca: a client without a certificate it signed is refused.
+  stack.StopGateway();
+  gc.auth.tls_client_ca_file = cert;
+  ASSERT_TRUE(stack.StartGateway(gc).ok());
+  s = stack.GetContact(*stack.StubWith(tls));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
   std::remove(key.c_str());
 }
 

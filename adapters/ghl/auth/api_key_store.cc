@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "adapters/ghl/auth/secret_box.h"
+#include "adapters/ghl/core/clock.h"
 
 namespace ghl::auth {
 namespace {
@@ -85,7 +86,7 @@ absl::StatusOr<NewApiKey> SqliteApiKeyStore::Create(absl::string_view name,
   out.record.name = std::string(name);
   out.record.locations = std::move(locations);
   out.record.scopes = std::move(scopes);
-  out.record.created_at = absl::FromUnixMillis(absl::ToUnixMillis(absl::Now()));
+  out.record.created_at = absl::FromUnixMillis(absl::ToUnixMillis(DefaultClock().Now()));
   const std::string secret = absl::BytesToHexString(*secret_bytes);
   out.key = absl::StrCat(kPrefix, out.record.id, "_", secret);
   std::lock_guard<std::mutex> lock(db_->mutex());
@@ -126,7 +127,7 @@ absl::Status SqliteApiKeyStore::Revoke(absl::string_view id) {
       "UPDATE api_keys SET revoked_at_ms = ?2 WHERE id = ?1 AND revoked_at_ms IS NULL");
   if (!stmt.ok()) return stmt.status();
   (*stmt)->BindText(1, id);
-  (*stmt)->BindInt64(2, absl::ToUnixMillis(absl::Now()));
+  (*stmt)->BindInt64(2, absl::ToUnixMillis(DefaultClock().Now()));
   if (auto done = (*stmt)->Step(); !done.ok()) return done.status();
   auto check = db_->Prepare("SELECT revoked_at_ms FROM api_keys WHERE id = ?1");
   if (!check.ok()) return check.status();
