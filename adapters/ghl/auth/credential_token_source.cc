@@ -161,6 +161,8 @@ absl::StatusOr<OAuthTokens> CredentialTokenSource::Renew(const Credential& c) {
 
 absl::StatusOr<std::string> CredentialTokenSource::FreshToken(Entry& entry) {
   Credential& c = entry.credential;
+  // An entry Put() has created but not filled yet.
+  if (c.key.empty()) return absl::UnavailableError("the location is being connected; retry");
   if (!c.reauthorization_reason.empty()) {
     return NeedsReauthorizationError(c.key, c.reauthorization_reason);
   }
@@ -210,8 +212,20 @@ absl::Status CredentialTokenSource::Put(Credential credential) {
                                                    " has neither an access nor a refresh token"));
   }
   auto entry = FindOrAdd(credential.key);
-  std::lock_guard<std::mutex> lock(entry->mu);
-  if (absl::Status s = store_->Save(credential); !s.ok()) return s;
+  std::unique_lock<std::mutex> lock(entry->mu);
+  if (absl::Status s = store_->Save(credential); !s.ok()) {
+    if (entry->credential.key.empty()) {
+      // A new location that could not be stored is not connected at all.
+      lock.unlock();
+      std::unique_lock<std::shared_mutex> map_lock(map_mu_);
+      auto it = entries_.find(credential.key);
+      if (it != entries_.end() && it->second == entry) {
+        std::lock_guard<std::mutex> again(entry->mu);
+        if (entry->credential.key.empty()) entries_.erase(it);
+      }
+    }
+    return s;
+  }
   entry->credential = std::move(credential);
   entry->unsaved = false;
   return absl::OkStatus();

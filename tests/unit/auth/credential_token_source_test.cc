@@ -222,6 +222,15 @@ TEST_F(CredentialTokenSourceTest, AFailedSaveWithholdsTheNewTokenUntilStored) {
   EXPECT_EQ(store_->saved_refresh().back(), "rt-1");
 }
 
+TEST_F(CredentialTokenSourceTest, ANewLocationThatCannotBeStoredIsNotConnected) {
+  store_->FailNextSaves(1);
+  EXPECT_THAT(source_->Put(OAuthCredential(absl::Hours(1))), StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
+  EXPECT_THAT(source_->GetToken("LOC1"), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not connected")));
+  EXPECT_TRUE(source_->Locations().empty());
+  ASSERT_THAT(source_->Put(OAuthCredential(absl::Hours(1))), IsOk());
+  EXPECT_EQ(*source_->GetToken("LOC1"), "at-0");
+}
+
 TEST_F(CredentialTokenSourceTest, TransientFailureInsideTheMarginKeepsTheValidToken) {
   ASSERT_THAT(source_->Put(OAuthCredential(absl::Minutes(2))), IsOk());
   endpoint_->FailNext(1);
