@@ -1,11 +1,84 @@
 #include "client/channel.h"
 
-namespace ghl::client {
+#include <grpcpp/support/client_interceptor.h>
 
-std::shared_ptr<grpc::Channel> NewGatewayChannel(const std::string& target) {
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <vector>
+
+namespace ghl::client {
+namespace {
+
+// Adds the API key to every call's initial metadata.
+class ApiKeyInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit ApiKeyInterceptor(const std::string* header) : header_(header) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->insert({"authorization", *header_});
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string* header_;
+};
+
+class ApiKeyInterceptorFactory final
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit ApiKeyInterceptorFactory(const std::string& key) : header_("Bearer " + key) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return new ApiKeyInterceptor(&header_);
+  }
+
+ private:
+  const std::string header_;  // lives as long as the channel (which owns the factory)
+};
+
+}  // namespace
+
+GatewayChannelOptions GatewayChannelOptionsFromEnv() {
+  GatewayChannelOptions options;
+  if (const char* key = std::getenv("GHL_API_KEY")) options.api_key = key;
+  if (const char* tls = std::getenv("GHL_GATEWAY_TLS")) options.tls = std::string(tls) == "1";
+  if (const char* ca = std::getenv("GHL_GATEWAY_TLS_CA"); ca != nullptr && *ca != '\0') {
+    options.tls = true;
+    std::ifstream in(ca, std::ios::binary);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    options.tls_root_pem = buf.str();
+    if (!in || options.tls_root_pem.empty()) {
+      std::cerr << "ghl client: cannot read GHL_GATEWAY_TLS_CA " << ca << "\n";
+      options.tls_root_pem = "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n";
+    }
+  }
+  return options;
+}
+
+std::shared_ptr<grpc::Channel> NewGatewayChannel(const std::string& target,
+                                                 const GatewayChannelOptions& options) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxPageBytes);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
+  if (options.tls) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = options.tls_root_pem;
+    creds = grpc::SslCredentials(ssl);
+  }
+  if (options.api_key.empty()) return grpc::CreateCustomChannel(target, creds, args);
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<ApiKeyInterceptorFactory>(options.api_key));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(target, creds, args,
+                                                                 std::move(interceptors));
+}
+
+std::shared_ptr<grpc::Channel> NewGatewayChannel(const std::string& target) {
+  return NewGatewayChannel(target, GatewayChannelOptionsFromEnv());
 }
 
 }  // namespace ghl::client

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "server/caller_auth.h"
 #include "server/grpc_status.h"
 #include "server/resource_validation.h"
 #include "server/unary_call.h"
@@ -120,6 +121,9 @@ absl::StatusOr<v1::ContactAppointmentsCursor> DecodeAppointmentsResumeToken(
 grpc::ServerWriteReactor<v1::ListContactAppointmentsResponse>*
 AppointmentsServiceImpl::ListContactAppointments(
     grpc::CallbackServerContext* context, const v1::ListContactAppointmentsRequest* request) {
+  if (auto denied = CallerDenied(context)) {
+    return new FinishedWriteReactor<v1::ListContactAppointmentsResponse>(*denied);
+  }
   return new ListContactAppointmentsReactor(context, request, connection_.get(), pool_);
 }
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
+#include "server/caller_auth.h"
 #include "server/grpc_status.h"
 #include "server/request_validation.h"
 
@@ -133,6 +134,10 @@ class ListContactsReactor final : public grpc::ServerWriteReactor<ListContactsRe
 grpc::ServerUnaryReactor* ContactsServiceImpl::RunUnary(grpc::CallbackServerContext* context,
                                                         std::function<absl::Status()> work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (auto denied = CallerDenied(context)) {
+    reactor->Finish(*denied);
+    return reactor;
+  }
   const bool posted = pool_->Post([reactor, work = std::move(work)] {
     reactor->Finish(ToGrpcStatus(work()));
   });
@@ -162,6 +167,9 @@ grpc::ServerUnaryReactor* ContactsServiceImpl::GetContact(
 
 grpc::ServerWriteReactor<ListContactsResponse>* ContactsServiceImpl::ListContacts(
     grpc::CallbackServerContext* context, const ListContactsRequest* request) {
+  if (auto denied = CallerDenied(context)) {
+    return new FinishedWriteReactor<ListContactsResponse>(*denied);
+  }
   return new ListContactsReactor(context, request, connection_.get(), pool_);
 }
 

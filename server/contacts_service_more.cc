@@ -17,6 +17,7 @@
 #include "adapters/ghl/contacts/search_pager.h"
 #include "server/contacts_more_validation.h"
 #include "server/contacts_service_impl.h"
+#include "server/caller_auth.h"
 #include "server/grpc_status.h"
 #include "server/request_validation.h"
 
@@ -122,6 +123,9 @@ struct BusinessCall {
 
 grpc::ServerWriteReactor<v1::SearchContactsResponse>* ContactsServiceImpl::SearchContacts(
     grpc::CallbackServerContext* context, const v1::SearchContactsRequest* request) {
+  if (auto denied = CallerDenied(context)) {
+    return new FinishedWriteReactor<v1::SearchContactsResponse>(*denied);
+  }
   auto call = std::make_shared<SearchCall>();
   absl::Status ready = ValidateRequest(*request);
   if (ready.ok()) {
@@ -155,6 +159,9 @@ grpc::ServerWriteReactor<v1::SearchContactsResponse>* ContactsServiceImpl::Searc
 grpc::ServerWriteReactor<v1::ListBusinessContactsResponse>*
 ContactsServiceImpl::ListBusinessContacts(grpc::CallbackServerContext* context,
                                           const v1::ListBusinessContactsRequest* request) {
+  if (auto denied = CallerDenied(context)) {
+    return new FinishedWriteReactor<v1::ListBusinessContactsResponse>(*denied);
+  }
   auto call = std::make_shared<BusinessCall>();
   absl::Status ready = ValidateRequest(*request);
   if (ready.ok()) {

@@ -9,13 +9,16 @@
 #include "adapters/ghl/contacts/contacts_connection.h"
 #include "adapters/ghl/http/curl_http_transport.h"
 #include "server/catalog_service_impl.h"
+#include "server/caller_auth.h"
 #include "server/contacts_service_impl.h"
+#include "server/gateway_auth.h"
 #include "server/resource_services.h"
 #include "server/worker_pool.h"
 
 namespace ghl::server {
 
 struct Gateway::State {
+  std::unique_ptr<GatewayAuth> auth;
   std::unique_ptr<WorkerPool> pool;
   std::unique_ptr<ContactsServiceImpl> contacts;
   std::unique_ptr<ResourceServices> resources;  // tasks, notes, appointments, tags
@@ -28,7 +31,9 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
                                                         std::shared_ptr<http::HttpTransport> transport,
                                                         std::shared_ptr<auth::TokenSource> tokens) {
   if (!transport) transport = http::MakeCurlHttpTransport();
-  if (!tokens) tokens = std::make_shared<auth::StaticTokenSource>(config.tokens);
+  auto built_auth = BuildGatewayAuth(config, transport, std::move(tokens));
+  if (!built_auth.ok()) return built_auth.status();
+  tokens = (*built_auth)->tokens;
   auto stub = contacts::MakeDefaultContactsStub(transport, config.upstream, tokens);
   contacts::ConnectionOptions options;
   options.call_timeout = config.upstream_timeout;
@@ -41,6 +46,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   std::unique_ptr<Gateway> gateway(new Gateway());
   gateway->state_ = std::make_unique<State>();
   State& s = *gateway->state_;
+  s.auth = *std::move(built_auth);
   s.pool = std::make_unique<WorkerPool>(config.workers);
   s.contacts = std::make_unique<ContactsServiceImpl>(std::move(connection), s.pool.get());
   s.resources = MakeResourceServices(transport, config.upstream, tokens, options, s.pool.get());
@@ -51,7 +57,12 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   // Without this a second gateway on the same --listen port would silently
   // share it (SO_REUSEPORT) and take half the calls.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &gateway->port_);
+  builder.AddListeningPort(config.listen, s.auth->server_credentials, &gateway->port_);
+  if (s.auth->keys) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(std::make_unique<CallerAuthInterceptorFactory>(s.auth->keys));
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
   builder.RegisterService(s.contacts.get());
   s.resources->RegisterWith(&builder);
   s.catalog = std::make_unique<CatalogServiceImpl>();
@@ -67,6 +78,10 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
 
 std::string Gateway::address() const { return absl::StrCat(host_, ":", port_); }
 
+int Gateway::http_port() const {
+  return state_ && state_->auth->callback ? state_->auth->callback->port() : 0;
+}
+
 void Gateway::Shutdown(absl::Duration grace) {
   if (!state_ || state_->shut_down) return;
   state_->shut_down = true;
@@ -79,6 +94,7 @@ void Gateway::Shutdown(absl::Duration grace) {
   }
   // Only now no reactor can post work any more.
   state_->pool.reset();
+  if (state_->auth && state_->auth->callback) state_->auth->callback->Stop();
 }
 
 Gateway::~Gateway() { Shutdown(); }

@@ -22,7 +22,7 @@ namespace ghl::server {
 class Gateway {
  public:
   /// Builds and starts the server described by `config`. `transport` and
-  /// `tokens` default to libcurl and the config's static tokens.
+  /// `tokens` default to libcurl and the token source of gateway_auth.h.
   static absl::StatusOr<std::unique_ptr<Gateway>> Start(
       const GatewayConfig& config, std::shared_ptr<http::HttpTransport> transport = nullptr,
       std::shared_ptr<auth::TokenSource> tokens = nullptr);
@@ -32,6 +32,8 @@ class Gateway {
   int port() const { return port_; }
   /// "host:port" to dial.
   std::string address() const;
+  /// The OAuth callback listener's port (0 without --http-listen).
+  int http_port() const;
   /// Health goes NOT_SERVING, new calls are refused, running calls get up to
   /// `grace` to finish, then the rest are cancelled. Idempotent.
   void Shutdown(absl::Duration grace = absl::Seconds(10));

@@ -11,13 +11,7 @@
 namespace ghl::server {
 namespace {
 
-struct Option {
-  const char* flag;
-  const char* env;
-  const char* help;
-  std::function<std::string(const GatewayConfig&)> default_value;
-  std::function<absl::Status(const std::string&, GatewayConfig*)> set;
-};
+using Option = GatewayOption;
 
 absl::Status SetInt(const std::string& name, const std::string& v, int lo, int hi, int* out) {
   int x = 0;
@@ -38,7 +32,8 @@ absl::Status SetMillis(const std::string& name, const std::string& v, absl::Dura
 std::string Ms(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); }
 
 const std::vector<Option>& Options() {
-  static const auto* options = new std::vector<Option>{
+  static const auto* options = [] {
+    auto* core = new std::vector<Option>{
       {"listen", "GHL_GATEWAY_LISTEN", "gRPC listen address (host:port; port 0 picks one)",
        [](const GatewayConfig& c) { return c.listen; },
        [](const std::string& v, GatewayConfig* c) {
@@ -101,6 +96,9 @@ const std::vector<Option>& Options() {
          return absl::OkStatus();
        }},
   };
+    AppendAuthOptions(core);
+    return core;
+  }();
   return *options;
 }
 
@@ -173,6 +171,7 @@ absl::StatusOr<GatewayConfig> ParseGatewayConfig(const std::vector<std::string>&
     // The file (a flag) wins over the variable for a location in both.
     for (auto& [loc, tok] : *tokens) config.tokens.emplace(loc, tok);
   }
+  if (auto s = ResolveAuthConfig(env, &config); !s.ok()) return s;
   return config;
 }
 

@@ -11,11 +11,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/gateway_auth_config.h"
 
 namespace ghl::server {
 
 struct GatewayConfig {
-  /// gRPC listen address. Loopback by default: callers are not authenticated yet.
+  /// gRPC listen address. Loopback by default; any other address needs caller
+  /// API keys (auth.state_file).
   std::string listen = "127.0.0.1:50051";
   /// GHL base URL.
   std::string upstream = "https://services.leadconnectorhq.com";
@@ -32,6 +34,8 @@ struct GatewayConfig {
   std::string port_file;
   /// location id -> token, from the tokens file and GHL_LOCATION_TOKENS.
   std::map<std::string, std::string> tokens;
+  /// Credentials, caller keys, OAuth, TLS (gateway_auth_config.h).
+  GatewayAuthConfig auth;
   bool help = false;
 };
 

@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     std::cout << ghl::server::GatewayUsage();
     return 0;
   }
-  if (config->tokens.empty()) {
+  if (config->tokens.empty() && config->auth.state_file.empty() && config->auth.oauth_client_id.empty()) {
     std::cerr << "ghl-gateway: warning: no location tokens configured (--tokens-file or "
                  "GHL_LOCATION_TOKENS); every call will fail with FAILED_PRECONDITION\n";
   }
@@ -58,7 +58,13 @@ int main(int argc, char** argv) {
     std::rename((config->port_file + ".tmp").c_str(), config->port_file.c_str());
   }
   std::cout << "ghl-gateway listening on " << (*gateway)->address() << " (upstream "
-            << config->upstream << ", " << config->tokens.size() << " location(s))" << std::endl;
+            << config->upstream << ", " << config->tokens.size() << " location(s) from token files"
+            << (config->auth.state_file.empty() ? "" : ", state file, API keys required") << ")"
+            << std::endl;
+  if ((*gateway)->http_port() != 0) {
+    std::cout << "ghl-gateway OAuth callback on port " << (*gateway)->http_port() << " (/oauth/callback)"
+              << std::endl;
+  }
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);

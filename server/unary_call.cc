@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "server/caller_auth.h"
 #include "server/grpc_status.h"
 
 namespace ghl::server {
@@ -14,6 +15,10 @@ grpc::Status ShuttingDownStatus() {
 grpc::ServerUnaryReactor* RunUnaryOnPool(grpc::CallbackServerContext* context, WorkerPool* pool,
                                          std::function<absl::Status()> work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (auto denied = CallerDenied(context)) {
+    reactor->Finish(*denied);
+    return reactor;
+  }
   const bool posted =
       pool->Post([reactor, work = std::move(work)] { reactor->Finish(ToGrpcStatus(work())); });
   if (!posted) reactor->Finish(ShuttingDownStatus());

@@ -216,6 +216,8 @@ int FailWith(const GroupContext& context, const absl::Status& status, int exit_c
 
 /// `ghlctl catalog`: actions and triggers read through server reflection.
 CommandGroup MakeCatalogGroup();
+CommandGroup MakeKeysGroup();  // keys_commands.cc
+CommandGroup MakeAuthGroup();  // keys_commands.cc
 /// `ghlctl tasks ...` (tasks_commands.cc).
 CommandGroup MakeTasksGroup();
 /// `ghlctl notes ...` (notes_commands.cc).

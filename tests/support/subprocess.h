@@ -102,6 +102,22 @@ class Subprocess {
     waitpid(pid_, nullptr, 0);
     pid_ = -1;
   }
+  /// Waits for the child to exit by itself. @return its exit code, or 128 +
+  /// the signal that ended it.
+  int Wait() {
+    if (pid_ <= 0) return -1;
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  /// SIGKILL, no chance to clean up (a crash).
+  void Kill() {
+    if (pid_ <= 0) return;
+    kill(-pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
   bool running() const { return pid_ > 0 && kill(pid_, 0) == 0; }
   std::string log() const { return ReadFile(log_path_); }
 

@@ -18,6 +18,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "tools/ghl-sandbox/sandbox.h"
 
@@ -47,6 +48,15 @@ Access:
   --tokens FILE              required; JSON array of
                              {"token","locationId","scopes":[...]}
 
+OAuth (apps/oauth.json; see README "Connecting locations"):
+  --oauth-client-id ID       the registered app's client id (no OAuth without it)
+  --oauth-client-secret-file FILE
+                             its client secret (or env GHL_SANDBOX_CLIENT_SECRET)
+  --oauth-app-id ID          marketplace app id (default sandboxApp0000000001)
+  --oauth-company-id ID      the installing company (default sandboxCompany000001)
+  --oauth-locations L1,L2    locations with the app installed (default: the data's)
+  --access-token-lifetime S  OAuth access token lifetime in seconds (default 86399)
+
 Server:
   --host HOST                default 127.0.0.1
   --port PORT                default 0 (pick a free port)
@@ -62,7 +72,8 @@ Limits (per location):
   --help                     this text
 
 Admin endpoints (no auth): GET /_sandbox/health, GET /_sandbox/stats,
-POST /_sandbox/storm429?count=N
+POST /_sandbox/storm429?count=N, GET /_sandbox/oauth/stats,
+POST /_sandbox/oauth/expire (ends every OAuth access token now)
 )";
 
 int UsageError(const std::string& message) {
@@ -127,7 +138,13 @@ int main(int argc, char** argv) {
                                                           "--storm-429",
                                                           "--port-file",
                                                           "--threads",
-                                                          "--duplicate-order"};
+                                                          "--duplicate-order",
+                                                          "--oauth-client-id",
+                                                          "--oauth-client-secret-file",
+                                                          "--oauth-app-id",
+                                                          "--oauth-company-id",
+                                                          "--oauth-locations",
+                                                          "--access-token-lifetime"};
     if (std::find(std::begin(kValueOptions), std::end(kValueOptions), name) == std::end(kValueOptions)) {
       return UsageError(absl::StrCat("unknown option ", name));
     }
@@ -169,6 +186,30 @@ int main(int argc, char** argv) {
       } else {
         ok = false;
       }
+    } else if (name == "--oauth-client-id") {
+      options.oauth.client_id = value;
+      ok = !value.empty();
+    } else if (name == "--oauth-client-secret-file") {
+      std::ifstream in(value);
+      std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+      if (!in && secret.empty()) {
+        return UsageError(absl::StrCat("cannot read --oauth-client-secret-file ", value));
+      }
+      options.oauth.client_secret = secret;
+      if (secret.empty()) return UsageError(absl::StrCat("--oauth-client-secret-file ", value, " is empty"));
+    } else if (name == "--oauth-app-id") {
+      options.oauth.app_id = value;
+      ok = !value.empty();
+    } else if (name == "--oauth-company-id") {
+      options.oauth.company_id = value;
+      ok = !value.empty();
+    } else if (name == "--oauth-locations") {
+      options.oauth.installed_locations = absl::StrSplit(value, ',', absl::SkipEmpty());
+      ok = !options.oauth.installed_locations.empty();
+    } else if (name == "--access-token-lifetime") {
+      ok = ParseInt(value, &options.oauth.access_token_lifetime_s) &&
+           options.oauth.access_token_lifetime_s > 0;
     } else if (name == "--threads") {
       ok = ParseInt(value, &options.worker_threads) && options.worker_threads > 0;
     } else {
@@ -177,6 +218,13 @@ int main(int argc, char** argv) {
     if (!ok) return UsageError(absl::StrCat("invalid value for ", name, ": ", value));
   }
   if (tokens_file.empty()) return UsageError("--tokens FILE is required");
+  if (options.oauth.client_secret.empty()) {
+    if (const char* secret = std::getenv("GHL_SANDBOX_CLIENT_SECRET")) options.oauth.client_secret = secret;
+  }
+  if (!options.oauth.client_id.empty() && options.oauth.client_secret.empty()) {
+    return UsageError(
+        "--oauth-client-id needs a client secret (--oauth-client-secret-file or GHL_SANDBOX_CLIENT_SECRET)");
+  }
   if (!options.data_dir.empty() && options.generate_contacts > 0) {
     return UsageError("--data and --contacts are mutually exclusive");
   }

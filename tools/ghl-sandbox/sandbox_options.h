@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "tools/ghl-sandbox/sandbox_oauth_options.h"
 
 namespace ghl::sandbox {
 
@@ -46,6 +47,9 @@ struct SandboxOptions {
   bool typed_custom_values = false;
 
   std::vector<TokenGrant> tokens;
+  /// The OAuth app and token policy (sandbox_oauth.h); tokens it issues are
+  /// accepted next to `tokens`.
+  SandboxOAuthOptions oauth;
 
   /// The locations' "Allow Duplicate Contact" setting. Off (GHL's default):
   /// create / update refuse a second contact with the same email or phone

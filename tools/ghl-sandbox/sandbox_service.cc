@@ -17,6 +17,7 @@
 #include "tools/ghl-sandbox/contact_dto.h"
 #include "tools/ghl-sandbox/data_generator.h"
 #include "tools/ghl-sandbox/dataset_loader.h"
+#include "tools/ghl-sandbox/sandbox_oauth.h"
 
 namespace ghl::sandbox {
 
@@ -311,8 +312,11 @@ absl::StatusOr<std::unique_ptr<SandboxService>> SandboxService::Create(SandboxOp
     service->summary_.location_id = opts.generate_location_id;
     service->summary_.contacts = service->store_.size();
   }
+  service->oauth_ = std::make_unique<SandboxOAuth>(opts.oauth, service->summary_.location_id, opts.clock);
   return service;
 }
+
+SandboxService::~SandboxService() = default;
 
 absl::Time SandboxService::Now() const { return options_.clock ? options_.clock() : absl::Now(); }
 
@@ -356,6 +360,12 @@ std::vector<std::string> SandboxService::RelatedRecords(RelatedKind kind,
 
 HttpResponse SandboxService::Handle(const HttpRequest& request) {
   if (absl::StartsWith(request.path, "/_sandbox/")) return HandleAdmin(request);
+  if (SandboxOAuth::Serves(request.path)) {
+    const std::string trace_id = NewTraceId();
+    HttpResponse response = oauth_->Handle(request, trace_id);
+    response.headers.emplace_back("X-Request-Id", trace_id);
+    return response;
+  }
 
   RouteMatch<Handler> route = routes_.Match(request.method, request.path);
   Context ctx;
@@ -371,7 +381,11 @@ HttpResponse SandboxService::Handle(const HttpRequest& request) {
       absl::string_view value = absl::StripAsciiWhitespace(*auth);
       if (value.size() > 7 && absl::EqualsIgnoreCase(value.substr(0, 7), "bearer ")) {
         const auto it = tokens_.find(absl::StripAsciiWhitespace(value.substr(7)));
-        if (it != tokens_.end()) ctx.grant = &it->second;
+        if (it != tokens_.end()) {
+          ctx.grant = &it->second;
+        } else if ((ctx.oauth_grant = oauth_->Lookup(absl::StripAsciiWhitespace(value.substr(7))))) {
+          ctx.grant = &*ctx.oauth_grant;
+        }
       }
     }
     RateLimitDecision decision;
@@ -617,6 +631,33 @@ HttpResponse SandboxService::HandleAdmin(const HttpRequest& request) {
     r.content_type = "text/plain; charset=utf-8";
     r.body = "ok";
     return r;
+  }
+  if (request.method == "POST" && path == "/_sandbox/oauth/expire") {
+    oauth_->ExpireAccessTokens();
+    return Json(200, R"({"expired":true})");
+  }
+  if (request.method == "GET" && path == "/_sandbox/oauth/stats") {
+    const SandboxOAuthStats s = oauth_->Stats();
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    w.Key("tokenRequests");
+    w.StartObject();
+    for (const auto& [grant, n] : s.token_requests) {
+      w.Key(grant.c_str());
+      w.Uint64(n);
+    }
+    w.EndObject();
+    w.Key("refreshesOk");
+    w.Uint64(s.refreshes_ok);
+    w.Key("invalidGrants");
+    w.Uint64(s.invalid_grants);
+    w.Key("locationTokens");
+    w.Uint64(s.location_tokens);
+    w.Key("installedLocations");
+    w.Uint64(s.installed_locations);
+    w.EndObject();
+    return Json(200, Finish(buffer));
   }
   if (request.method == "GET" && path == "/_sandbox/stats") {
     const SandboxStats s = Stats();

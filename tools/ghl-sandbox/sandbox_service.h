@@ -35,6 +35,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <utility>
@@ -53,6 +54,8 @@
 #include "tools/ghl-sandbox/text_util.h"
 
 namespace ghl::sandbox {
+
+class SandboxOAuth;
 
 /// A request as the service sees it (already read off the wire).
 struct HttpRequest {
@@ -121,12 +124,16 @@ class SandboxService {
   std::string ContactJson(absl::string_view contact_id) const;
   /// Every operation of the route table, in registration order.
   std::vector<SandboxOperation> Operations() const;
+  /// The OAuth endpoints (sandbox_oauth.h).
+  SandboxOAuth& oauth() { return *oauth_; }
+  ~SandboxService();
 
  private:
   /// Per-request state handed to handlers.
   struct Context {
     std::string trace_id;
     const TokenGrant* grant = nullptr;
+    std::optional<TokenGrant> oauth_grant;  ///< storage of an OAuth-issued grant
     PathParams params;  ///< views into the request path
   };
   using Handler = HttpResponse (SandboxService::*)(const HttpRequest&, Context&);
@@ -198,6 +205,7 @@ class SandboxService {
   RouteTable<Handler> routes_;
   absl::flat_hash_map<std::string, TokenGrant> tokens_;
   SandboxDataSummary summary_;
+  std::unique_ptr<SandboxOAuth> oauth_;  // set in Create
   RateLimiter limiter_;
   std::atomic<int> storm_remaining_{0};
 

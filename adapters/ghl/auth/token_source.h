@@ -29,6 +29,12 @@ class TokenSource {
   virtual absl::StatusOr<std::string> GetToken(absl::string_view location_id) = 0;
   /// Locations this source holds credentials for (ids only).
   virtual std::vector<std::string> Locations() const = 0;
+  /// Told that GHL answered 401 to `rejected_token` of `location_id`.
+  /// @return true when a retry with GetToken may succeed (the source renewed
+  ///         or will renew the token); false for tokens that cannot change.
+  virtual bool Invalidate(absl::string_view location_id, absl::string_view rejected_token) {
+    return false;
+  }
 };
 
 /// Private-integration tokens: static, one per location.

@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "adapters/ghl/auth/authorized_send.h"
 #include "adapters/ghl/contacts/contact_actions.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
 #include "adapters/ghl/core/status.h"
@@ -313,23 +314,21 @@ class DefaultContactsStub final : public ContactsStub {
   // Sends one request with the location's token; non-2xx becomes a Status.
   absl::StatusOr<HttpResponse> Call(const CallOptions& options, const std::string& location_id,
                                     const char* method, std::string url, std::string body) {
-    auto token = tokens_->GetToken(location_id);
-    if (!token.ok()) return token.status();
     HttpRequest request;
     request.method = method;
     request.url = std::move(url);
     request.timeout = options.timeout;
     request.idempotent = options.idempotent;
-    request.headers = {{"Authorization", absl::StrCat("Bearer ", *token)},
-                       {"Version", kGhlApiVersion},
-                       {"Accept", "application/json"}};
+    request.headers = {{"Version", kGhlApiVersion}, {"Accept", "application/json"}};
     if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
     request.body = std::move(body);
-    auto response = transport_->Send(request);
+    std::string token;
+    auto response =
+        auth::SendAuthorized(*tokens_, *transport_, location_id, std::move(request), &token);
     if (!response.ok()) return response.status();
     if (response->status_code < 200 || response->status_code >= 300) {
       return RedactSecret(HttpStatusToStatus(response->status_code, response->body, TraceHeader(*response)),
-                          *token);
+                          token);
     }
     return response;
   }

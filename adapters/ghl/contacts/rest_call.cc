@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "adapters/ghl/auth/authorized_send.h"
 #include "adapters/ghl/core/status.h"
 
 namespace ghl::contacts {
@@ -30,23 +31,21 @@ absl::StatusOr<http::HttpResponse> GhlRestCall::Send(const CallOptions& options,
                                                      absl::string_view method,
                                                      absl::string_view path,
                                                      std::string body) const {
-  auto token = tokens_->GetToken(location_id);
-  if (!token.ok()) return token.status();
   http::HttpRequest request;
   request.method = std::string(method);
   request.url = absl::StrCat(base_url_, path);
   request.timeout = options.timeout;
   request.idempotent = options.idempotent;
-  request.headers = {{"Authorization", absl::StrCat("Bearer ", *token)},
-                     {"Version", kGhlApiVersion},
-                     {"Accept", "application/json"}};
+  request.headers = {{"Version", kGhlApiVersion}, {"Accept", "application/json"}};
   if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
   request.body = std::move(body);
-  auto response = transport_->Send(request);
+  std::string token;
+  auto response =
+      auth::SendAuthorized(*tokens_, *transport_, location_id, std::move(request), &token);
   if (!response.ok()) return response.status();
   if (response->status_code < 200 || response->status_code >= 300) {
     return RedactSecret(HttpStatusToStatus(response->status_code, response->body, TraceHeader(*response)),
-                        *token);
+                        token);
   }
   return response;
 }

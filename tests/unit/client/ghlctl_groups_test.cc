@@ -100,7 +100,8 @@ TEST_F(GroupParseTest, EveryGroupAndSubcommandHasHelp) {
     }
   }
   EXPECT_THAT(names, ::testing::ElementsAre("catalog", "tasks", "notes", "appointments", "tags", "search", "upsert",
-                                            "duplicate", "business", "followers", "campaigns", "workflows"));
+                                            "duplicate", "business", "followers", "campaigns", "workflows", "keys",
+                                            "auth"));
 }
 
 TEST_F(GroupParseTest, GlobalFlagsAnywhere) {
