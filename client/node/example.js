@@ -15,7 +15,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const { parseArgs } = require('node:util');
-const { grpc, load, readError } = require('./ghl_client');
+const { load, gatewayCredentials, callMetadata, readError } = require('./ghl_client');
 
 const { values: args } = parseArgs({
   options: {
@@ -35,27 +35,30 @@ if (args.help || !args.location) {
 const deadline = (seconds) => new Date(Date.now() + seconds * 1000);
 
 // Yields every contact of the location; pages are an implementation detail.
-async function* streamContacts(client, locationId, pageSize) {
+async function* streamContacts(client, locationId, pageSize, metadata) {
   // A whole location streams for minutes at GHL's rate limit: a generous
   // deadline, never none.
-  const call = client.ListContacts({ locationId, pageSize }, { deadline: deadline(3600) });
+  const call = client.ListContacts({ locationId, pageSize }, metadata, { deadline: deadline(3600) });
   for await (const page of call) yield* page.contacts || [];
 }
 
-function unary(client, method, request) {
+function unary(client, method, request, metadata) {
   return new Promise((resolve, reject) => {
-    client[method](request, { deadline: deadline(30) }, (err, response) => (err ? reject(err) : resolve(response)));
+    client[method](request, metadata, { deadline: deadline(30) }, (err, response) => (err ? reject(err) : resolve(response)));
   });
 }
 
 async function main() {
   const { ContactsService } = load();
-  const client = new ContactsService(args.target, grpc.credentials.createInsecure());
+  // TLS and the caller's API key come from the environment, as for ghlctl
+  // (GHL_GATEWAY_TLS_CA / GHL_GATEWAY_TLS, GHL_API_KEY).
+  const client = new ContactsService(args.target, gatewayCredentials());
+  const metadata = callMetadata();
   try {
     // 1. Export.
     const start = process.hrtime.bigint();
     const ids = [];
-    for await (const contact of streamContacts(client, args.location, Number(args['page-size']))) ids.push(contact.id);
+    for await (const contact of streamContacts(client, args.location, Number(args['page-size']), metadata)) ids.push(contact.id);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (args['ids-out']) fs.writeFileSync(args['ids-out'], ids.map((id) => `${id}\n`).join(''));
     const rate = seconds > 0 ? Math.round(ids.length / seconds) : 0;
@@ -66,12 +69,12 @@ async function main() {
     const created = await unary(client, 'CreateContact', {
       locationId: args.location,
       contact: { firstName: 'Ada', lastName: 'Node', email: `ada.node+${tag}@example.com`, tags: ['client-example'] },
-    });
+    }, metadata);
     console.log(`created contact ${created.id} (${created.email})`);
 
     // 3. An error, read the way a caller should.
     try {
-      await unary(client, 'GetContact', { locationId: '', contactId: created.id });
+      await unary(client, 'GetContact', { locationId: '', contactId: created.id }, metadata);
       console.error('error: the invalid request unexpectedly succeeded');
       return 1;
     } catch (err) {

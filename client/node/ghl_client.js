@@ -4,6 +4,7 @@
 // google.rpc.Status details the server attaches.
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
@@ -21,6 +22,23 @@ function load(protoDir = process.env.GHL_PROTO_DIR || DEFAULT_PROTO_DIR) {
     ['ghl/contacts/v1/contacts_service.proto'],
     { includeDirs: [protoDir], longs: String, enums: String, defaults: false, oneofs: true });
   return grpc.loadPackageDefinition(definition).ghl.contacts.v1;
+}
+
+// Channel credentials configured like ghlctl's: TLS trusting the PEM bundle
+// of $GHL_GATEWAY_TLS_CA, or the system roots with GHL_GATEWAY_TLS=1;
+// otherwise plaintext (a loopback gateway).
+function gatewayCredentials(env = process.env) {
+  if (env.GHL_GATEWAY_TLS_CA) return grpc.credentials.createSsl(fs.readFileSync(env.GHL_GATEWAY_TLS_CA));
+  if (env.GHL_GATEWAY_TLS === '1') return grpc.credentials.createSsl();
+  return grpc.credentials.createInsecure();
+}
+
+// Metadata for every call: `authorization: Bearer $GHL_API_KEY` when set (a
+// gateway with a state file requires a key; without one it accepts every caller).
+function callMetadata(env = process.env) {
+  const md = new grpc.Metadata();
+  if (env.GHL_API_KEY) md.set('authorization', `Bearer ${env.GHL_API_KEY}`);
+  return md;
 }
 
 // The google.rpc messages a caller acts on, from their public wire contract
@@ -92,4 +110,4 @@ function readError(err) {
   return out;
 }
 
-module.exports = { grpc, load, readError, DEFAULT_PROTO_DIR };
+module.exports = { grpc, load, gatewayCredentials, callMetadata, readError, DEFAULT_PROTO_DIR };

@@ -11,6 +11,7 @@
 3. sends an invalid request (empty location_id) and prints how the error
    reads: code, message and any google.rpc.Status details.
 Runs under Debian's /usr/bin/python3 (python3-grpcio), not a pyenv python.
+TLS and the API key come from the environment as for ghlctl (gateway_channel.py).
 """
 
 from __future__ import annotations
@@ -47,25 +48,29 @@ sys.path.insert(0, HERE)
 
 import grpc  # noqa: E402
 from ghl.contacts.v1 import contact_pb2, contacts_service_pb2, contacts_service_pb2_grpc  # noqa: E402
+import gateway_channel  # noqa: E402
 import rpc_status  # noqa: E402
 
 
-def stream_contacts(stub, location_id: str, page_size: int):
+def stream_contacts(stub, location_id: str, page_size: int, metadata=()):
     """Yields every contact of the location; pages are an implementation detail."""
     request = contacts_service_pb2.ListContactsRequest(location_id=location_id, page_size=page_size)
     # A whole location streams for minutes at GHL's rate limit: a generous
     # deadline, never none.
-    for page in stub.ListContacts(request, timeout=3600):
+    for page in stub.ListContacts(request, metadata=metadata, timeout=3600):
         yield from page.contacts
 
 
 def main() -> int:
-    with grpc.insecure_channel(args.target) as channel:
+    # TLS and the caller's API key come from the environment, as for ghlctl
+    # (GHL_GATEWAY_TLS_CA / GHL_GATEWAY_TLS, GHL_API_KEY).
+    metadata = gateway_channel.call_metadata()
+    with gateway_channel.open_channel(args.target) as channel:
         stub = contacts_service_pb2_grpc.ContactsServiceStub(channel)
 
         # 1. Export.
         start = time.monotonic()
-        ids = [c.id for c in stream_contacts(stub, args.location, args.page_size)]
+        ids = [c.id for c in stream_contacts(stub, args.location, args.page_size, metadata)]
         seconds = time.monotonic() - start
         if args.ids_out:
             with open(args.ids_out, "w", encoding="utf-8") as f:
@@ -80,13 +85,13 @@ def main() -> int:
                                       email=f"ada.python+{tag}@example.com", tags=["client-example"])
         created = stub.CreateContact(
             contacts_service_pb2.CreateContactRequest(location_id=args.location, contact=contact),
-            timeout=30)
+            metadata=metadata, timeout=30)
         print(f"created contact {created.id} ({created.email})")
 
         # 3. An error, read the way a caller should.
         try:
             stub.GetContact(contacts_service_pb2.GetContactRequest(location_id="", contact_id=created.id),
-                            timeout=30)
+                            metadata=metadata, timeout=30)
         except grpc.RpcError as err:
             info = rpc_status.from_rpc_error(err)
             print(f"error code {info.code_name}: {info.message}")

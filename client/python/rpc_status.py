@@ -111,6 +111,8 @@ def _to_dict(msg) -> dict:
             out[field.name] = value.seconds + value.nanos / 1e9
         elif field.label == _FD.LABEL_REPEATED and field.message_type:
             out[field.name] = [_to_dict(v) for v in value]
+        elif field.label == _FD.LABEL_REPEATED:
+            out[field.name] = list(value)
         else:
             out[field.name] = value
     return out

@@ -8,7 +8,8 @@
 #   - the invalid request (empty location_id) failed with INVALID_ARGUMENT;
 # and that no output or log holds the location token. A fake server then
 # attaches google.rpc.Status details (ErrorInfo, RetryInfo, BadRequest) to an
-# error so both error readers are checked on the wire too.
+# error so both error readers (and the API key metadata) are checked on the
+# wire too.
 # Usage: polyglot_clients_test.sh REPO_ROOT   (GHL_BUILD_DIR: the build tree)
 set -euo pipefail
 root="$1"
@@ -118,7 +119,8 @@ check_run node
 # with RESOURCE_EXHAUSTED and a google.rpc.Status trailer; both readers must
 # decode every detail. The Status is encoded with plain protobuf descriptors
 # here, independent of both readers' schemas.
-"$py" - "$work/py-gen" "$root/client/python" "$work/fake.port" > "$work/fake.log" 2>&1 <<'PY' &
+api_key="test-key-$$"
+"$py" - "$work/py-gen" "$root/client/python" "$work/fake.port" "$api_key" > "$work/fake.log" 2>&1 <<'PY' &
 import sys, signal
 from concurrent import futures
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
@@ -167,6 +169,9 @@ blob = status.SerializeToString()
 
 class Fake(contacts_service_pb2_grpc.ContactsServiceServicer):
     def GetContact(self, request, context):
+        # The readers must send the caller key the way the gateway wants it.
+        if dict(context.invocation_metadata()).get("authorization") != "Bearer " + sys.argv[4]:
+            context.abort(grpc.StatusCode.UNAUTHENTICATED, "no or wrong authorization metadata")
         context.set_trailing_metadata((("grpc-status-details-bin", blob),))
         context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, "GHL HTTP 429: slow down")
 
@@ -182,14 +187,14 @@ pids+=($!)
 wait_for_file "$work/fake.port" "${pids[-1]}" "$work/fake.log"
 fake="127.0.0.1:$(cat "$work/fake.port")"
 want='RESOURCE_EXHAUSTED|GHL HTTP 429: slow down|google.rpc.ErrorInfo reason=UPSTREAM_RATE_LIMITED domain=ghl-gateway httpCode=429 traceId=trace-1|google.rpc.RetryInfo 2.5|google.rpc.BadRequest email=invalid|example.Unknown none'
-got_py="$("$py" - "$work/py-gen" "$root/client/python" "$fake" <<'PY'
+got_py="$(GHL_API_KEY="$api_key" "$py" - "$work/py-gen" "$root/client/python" "$fake" <<'PY'
 import sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
-import grpc, rpc_status
+import grpc, gateway_channel, rpc_status
 from ghl.contacts.v1 import contacts_service_pb2 as pb, contacts_service_pb2_grpc as rpc
 try:
-    rpc.ContactsServiceStub(grpc.insecure_channel(sys.argv[3])).GetContact(
-        pb.GetContactRequest(location_id="l", contact_id="c"), timeout=30)
+    rpc.ContactsServiceStub(gateway_channel.open_channel(sys.argv[3])).GetContact(
+        pb.GetContactRequest(location_id="l", contact_id="c"), metadata=gateway_channel.call_metadata(), timeout=30)
     sys.exit("no error")
 except grpc.RpcError as err:
     i = rpc_status.from_rpc_error(err)
@@ -206,11 +211,11 @@ for t, f in i.details:
 print("|".join(parts))
 PY
 )" || fail "Python error reader"
-got_node="$(cd "$root/client/node" && node - "$fake" <<'JS'
-const { grpc, load, readError } = require('./ghl_client');
+got_node="$(cd "$root/client/node" && GHL_API_KEY="$api_key" node - "$fake" <<'JS'
+const { load, gatewayCredentials, callMetadata, readError } = require('./ghl_client');
 const { ContactsService } = load();
-const client = new ContactsService(process.argv[2], grpc.credentials.createInsecure());
-client.GetContact({ locationId: 'l', contactId: 'c' }, { deadline: new Date(Date.now() + 30000) }, (err) => {
+const client = new ContactsService(process.argv[2], gatewayCredentials());
+client.GetContact({ locationId: 'l', contactId: 'c' }, callMetadata(), { deadline: new Date(Date.now() + 30000) }, (err) => {
   client.close();
   if (!err) { console.error('no error'); process.exit(1); }
   const i = readError(err);
