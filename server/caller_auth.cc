@@ -16,6 +16,7 @@
 #include "ghl/contacts/v1/notes_service.pb.h"
 #include "ghl/contacts/v1/tags_service.pb.h"
 #include "ghl/contacts/v1/tasks_service.pb.h"
+#include "server/request_validation.h"
 
 namespace ghl::server {
 namespace {
@@ -168,10 +169,14 @@ grpc::Status AuthorizeCall(auth::ApiKeyStore& keys, absl::string_view method,
         unauthenticated ? grpc::StatusCode::UNAUTHENTICATED : grpc::StatusCode::UNAVAILABLE,
         std::string(record.status().message()));
   }
-  if (location_id.empty() || !record->HoldsLocation(location_id)) {
+  // A malformed location is the caller's INVALID_ARGUMENT (as without keys),
+  // never echoed into a PERMISSION_DENIED.
+  if (absl::Status s = ValidateId("location_id", location_id); !s.ok()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string(s.message()));
+  }
+  if (!record->HoldsLocation(location_id)) {
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                        absl::StrCat("API key ", record->id, " does not hold location ",
-                                     location_id.empty() ? "(none given)" : location_id));
+                        absl::StrCat("API key ", record->id, " does not hold location ", location_id));
   }
   if (!scope->empty() && !record->HasScope(*scope)) {
     return grpc::Status(

@@ -74,6 +74,16 @@ TEST_F(AuthorizeCallTest, Decisions) {
   s = AuthorizeCall(*keys_, kGet, "Bearer " + read_only_, "LOC2");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_THAT(s.error_message(), HasSubstr("does not hold location LOC2"));
+  // A missing or malformed location is the caller's mistake, as without keys.
+  s = AuthorizeCall(*keys_, kGet, "Bearer " + read_only_, "");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("location_id: must be set"));
+  s = AuthorizeCall(*keys_, kGet, "Bearer " + read_only_, std::string(5000, 'x'));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_LT(s.error_message().size(), 200u);
+  // Still authenticated first: no key says nothing about the request.
+  s = AuthorizeCall(*keys_, kGet, "", "");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   s = AuthorizeCall(*keys_, kCreate, "Bearer " + read_only_, "LOC1");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_THAT(s.error_message(), HasSubstr("lacks scope contacts.write"));
