@@ -12,6 +12,7 @@
 #ifndef GHL_SERVER_CONTACTS_SERVICE_IMPL_H_
 #define GHL_SERVER_CONTACTS_SERVICE_IMPL_H_
 
+#include <atomic>
 #include <memory>
 
 #include "adapters/ghl/contacts/contacts_connection.h"
@@ -20,10 +21,20 @@
 
 namespace ghl::server {
 
+/// Trailing metadata of a stream ended by a gateway shutdown: the resume
+/// token of the last page delivered (the request's own token before any).
+inline constexpr char kResumeTokenMetadata[] = "ghl-resume-token";
+
 class ContactsServiceImpl final : public ghl::contacts::v1::ContactsService::CallbackService {
  public:
   ContactsServiceImpl(std::shared_ptr<ghl::contacts::ContactsConnection> connection, WorkerPool* pool)
       : connection_(std::move(connection)), pool_(pool) {}
+
+  /// Graceful shutdown: every ListContacts stream ends at its next page
+  /// boundary with UNAVAILABLE and the resume token of the last page it
+  /// delivered (trailing metadata kResumeTokenMetadata), so the caller
+  /// continues on another gateway. Unary calls are not affected.
+  void StartDraining() { draining_.store(true); }
 
   grpc::ServerUnaryReactor* GetContact(grpc::CallbackServerContext* context,
                                        const ghl::contacts::v1::GetContactRequest* request,
@@ -88,6 +99,7 @@ class ContactsServiceImpl final : public ghl::contacts::v1::ContactsService::Cal
 
   std::shared_ptr<ghl::contacts::ContactsConnection> connection_;
   WorkerPool* pool_;
+  std::atomic<bool> draining_{false};
 };
 
 }  // namespace ghl::server

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/contacts/contacts_connection.h"
 #include "adapters/ghl/http/curl_http_transport.h"
+#include "adapters/ghl/http/paced_http_transport.h"
 #include "server/catalog_service_impl.h"
 #include "server/contacts_service_impl.h"
 #include "server/resource_services.h"
@@ -27,7 +28,18 @@ struct Gateway::State {
 absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& config,
                                                         std::shared_ptr<http::HttpTransport> transport,
                                                         std::shared_ptr<auth::TokenSource> tokens) {
-  if (!transport) transport = http::MakeCurlHttpTransport();
+  if (!transport) {
+    http::CurlOptions curl;
+    curl.max_response_bytes = static_cast<size_t>(config.max_response_mb) << 20;
+    transport = http::MakeCurlHttpTransport(curl);
+  }
+  if (config.pacing) {
+    RateBudgetConfig budget;
+    budget.max_per_interval = config.pacing_default_max;
+    budget.interval = config.pacing_default_interval;
+    budget.margin = config.pacing_margin;
+    transport = http::MakePacedHttpTransport(std::move(transport), std::make_shared<RateBudget>(budget));
+  }
   if (!tokens) tokens = std::make_shared<auth::StaticTokenSource>(config.tokens);
   auto stub = contacts::MakeDefaultContactsStub(transport, config.upstream, tokens);
   contacts::ConnectionOptions options;
@@ -71,6 +83,8 @@ void Gateway::Shutdown(absl::Duration grace) {
   if (!state_ || state_->shut_down) return;
   state_->shut_down = true;
   state_->server->GetHealthCheckService()->SetServingStatus(false);
+  // Streams end at their next page boundary with a resume token (issue 5).
+  state_->contacts->StartDraining();
   state_->server->Shutdown(std::chrono::system_clock::now() +
                            std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
   state_->server->Wait();

@@ -380,6 +380,7 @@ TEST(GatewayErrors, RateLimitPastRetriesIsUnavailableWith429) {
   o.rate_limit_max = 2;
   o.rate_limit_interval_ms = 60000;
   o.retry_max_attempts = 2;
+  o.pacing = false;  // without the budget, GHL's 429s reach the retry loop
   Stack stack(o);
   ASSERT_EQ(stack.error(), "");
   ListContactsRequest r;
@@ -388,6 +389,25 @@ TEST(GatewayErrors, RateLimitPastRetriesIsUnavailableWith429) {
   EXPECT_EQ(listing.status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_THAT(listing.status.error_message(), AllOf(HasSubstr("GHL HTTP 429"), HasSubstr("after 2 attempts")));
   EXPECT_EQ(listing.pages.size(), 2u);  // what was delivered stays delivered; the token resumes
+}
+
+TEST(GatewayPacing, PacesInsteadOfDrawing429sAndFailsFastPastTheDeadline) {
+  StackOptions o;
+  o.rate_limit_max = 2;
+  o.rate_limit_interval_ms = 60000;
+  Stack stack(o);
+  ASSERT_EQ(stack.error(), "");
+  ListContactsRequest r;
+  r.set_location_id(kDemoLocation);
+  // GHL's headers say the window is spent after two pages; the next slot is
+  // a minute away, past the caller's deadline: fail now, not in a minute.
+  auto listing = ListAll(stack.stub(), r, -1, std::chrono::seconds(20));
+  EXPECT_EQ(listing.status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << listing.status.error_message();
+  EXPECT_THAT(listing.status.error_message(), HasSubstr("after the call's deadline"));
+  EXPECT_EQ(listing.pages.size(), 2u);
+  EXPECT_EQ(stack.sandbox().Stats().rate_limited_429, 0u);
+  EXPECT_EQ(stack.sandbox().Stats().requests, 2u);
 }
 
 TEST(GatewayStorm, A429StormIsRetriedAndTheExportCompletes) {

@@ -59,10 +59,21 @@ Limits (per location):
   --rate-limit-daily N       requests per UTC day (default 200000)
   --storm-429 N              answer the next N API requests with 429
 
+Faults (deterministic by seed; repeat --fault for several rules):
+  --fault SPEC               KIND[:key=value,...]; kinds: latency, 429, 5xx,
+                             malformed, truncated, reset, slow, token-expiry.
+                             Keys: p=PROBABILITY, every=N, after=N, until=N (which
+                             requests), latency ms= | dist=uniform,min=,max= |
+                             dist=exponential,mean= | dist=normal,mean=,sd=;
+                             5xx code=; slow bps=. Examples: --fault latency:ms=250
+                             --fault 5xx:p=0.02,code=502 --fault token-expiry:after=500
+  --fault-seed S             seed of the fault draws (default 1)
+
   --help                     this text
 
 Admin endpoints (no auth): GET /_sandbox/health, GET /_sandbox/stats,
-POST /_sandbox/storm429?count=N
+POST /_sandbox/storm429?count=N, GET|PUT|DELETE /_sandbox/faults
+(PUT body: {"seed": S, "faults": ["5xx:p=0.05", {"kind": "latency", "ms": 250}]})
 )";
 
 int UsageError(const std::string& message) {
@@ -127,6 +138,8 @@ int main(int argc, char** argv) {
                                                           "--storm-429",
                                                           "--port-file",
                                                           "--threads",
+                                                          "--fault",
+                                                          "--fault-seed",
                                                           "--duplicate-order"};
     if (std::find(std::begin(kValueOptions), std::end(kValueOptions), name) == std::end(kValueOptions)) {
       return UsageError(absl::StrCat("unknown option ", name));
@@ -169,6 +182,12 @@ int main(int argc, char** argv) {
       } else {
         ok = false;
       }
+    } else if (name == "--fault") {
+      auto rule = ghl::sandbox::ParseFaultRule(value);
+      if (!rule.ok()) return UsageError(std::string(rule.status().message()));
+      options.faults.rules.push_back(*std::move(rule));
+    } else if (name == "--fault-seed") {
+      ok = ParseInt(value, &options.faults.seed);
     } else if (name == "--threads") {
       ok = ParseInt(value, &options.worker_threads) && options.worker_threads > 0;
     } else {

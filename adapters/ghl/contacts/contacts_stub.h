@@ -10,6 +10,7 @@
 #define GHL_ADAPTERS_GHL_CONTACTS_CONTACTS_STUB_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -84,6 +85,10 @@ struct BusinessContactsPageRequest {
 /// Per-call settings.
 struct CallOptions {
   absl::Duration timeout = absl::Seconds(30);
+  /// The caller's deadline (gRPC deadline); infinite when it set none.
+  absl::Time deadline = absl::InfiniteFuture();
+  /// True once the caller has gone away (may be empty).
+  std::function<bool()> cancelled;
 };
 
 /// One method per REST operation of apps/contacts.json used so far.

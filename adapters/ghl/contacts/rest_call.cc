@@ -36,6 +36,9 @@ absl::StatusOr<http::HttpResponse> GhlRestCall::Send(const CallOptions& options,
   request.method = std::string(method);
   request.url = absl::StrCat(base_url_, path);
   request.timeout = options.timeout;
+  request.deadline = options.deadline;
+  request.cancelled = options.cancelled;
+  request.budget_key = std::string(location_id);
   request.headers = {{"Authorization", absl::StrCat("Bearer ", *token)},
                      {"Version", kGhlApiVersion},
                      {"Accept", "application/json"}};

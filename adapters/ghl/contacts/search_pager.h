@@ -44,10 +44,11 @@ namespace internal {
 template <typename T>
 absl::StatusOr<T> RunRetry(const ConnectionOptions& o, Idempotency idempotency,
                            const std::function<absl::StatusOr<T>()>& attempt,
-                           const CancelFn& cancelled) {
+                           const CancelFn& cancelled,
+                           absl::Time deadline = absl::InfiniteFuture()) {
   return RetryLoop<T>(
       o.retry, ExponentialBackoff(o.initial_backoff, o.max_backoff, o.backoff_multiplier, o.jitter),
-      idempotency, *o.clock, attempt, cancelled);
+      idempotency, *o.clock, attempt, cancelled, deadline);
 }
 
 }  // namespace internal

@@ -33,6 +33,15 @@ struct HttpRequest {
   std::string body;
   /// Total time allowed for this exchange.
   absl::Duration timeout = absl::Seconds(30);
+  /// The caller's absolute deadline (its gRPC deadline): no transport waits
+  /// or sends past it (the exchange's timeout is cut to fit).
+  absl::Time deadline = absl::InfiniteFuture();
+  /// Returns true once the caller has gone away; a paced wait ends early.
+  /// May be empty.
+  std::function<bool()> cancelled;
+  /// The request budget this request draws from (the GHL location id; see
+  /// PacedHttpTransport). Empty: not paced. Never sent on the wire.
+  std::string budget_key;
 };
 
 /// One HTTP response. Header names are lower-cased.
