@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Issue 5: an export of 10,000 contacts with 10% of upstream calls faulted,
-# with the gateway killed (SIGKILL) and restarted mid-export. ghlctl resumes
-# the broken stream from its last resume token; the file must hold exactly
-# the 10,000 contacts, each once.
+# with the gateway killed (SIGKILL) and restarted mid-export.
+# 1. ghlctl keeps running and resumes the broken stream from its last resume
+#    token; the file must hold exactly the 10,000 contacts, each once.
+# 2. The gateway and ghlctl are both killed mid-export; after the gateway's
+#    restart, `ghlctl export --resume` continues the file: the same set.
 set -euo pipefail
 build="${GHL_BUILD_DIR:?}"
 work="$(mktemp -d)"
@@ -60,13 +62,42 @@ if ! wait "$ghlctl"; then
   echo "ghlctl export failed:"; cat "$work/ghlctl.err" "$work/gateway.log"; exit 1
 fi
 cat "$work/ghlctl.out"
-/usr/bin/python3 - "$work/contacts.jsonl" "$sandbox" <<'PY'
+
+# Phase 2: kill both mid-export, then --resume.
+upstream_calls() { curl -s "$sandbox/_sandbox/stats" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])'; }
+"$build/client/ghlctl/ghlctl" --gateway "127.0.0.1:$port" export --location "$loc" --out "$work/again.jsonl" \
+  > "$work/ghlctl2.out" 2> "$work/ghlctl2.err" &
+ghlctl=$!
+pids+=("$ghlctl")
+base="$(upstream_calls)"
+for _ in $(seq 1 600); do
+  (( $(upstream_calls) >= base + 40 )) && break
+  sleep 0.05
+done
+kill -9 "$ghlctl" "$gateway"
+wait "$ghlctl" "$gateway" 2>/dev/null || true
+[[ -f "$work/again.jsonl.partial.resume" ]] || { echo "no checkpoint after the kill"; cat "$work/ghlctl2.err"; exit 1; }
+[[ ! -f "$work/again.jsonl" ]] || { echo "a killed export must not leave the final file"; exit 1; }
+echo "restart export: ghlctl and gateway killed after $(( $(upstream_calls) - base )) upstream calls"
+start_gateway
+if ! "$build/client/ghlctl/ghlctl" --gateway "127.0.0.1:$port" export --location "$loc" --out "$work/again.jsonl" \
+    --resume > "$work/ghlctl3.out" 2> "$work/ghlctl3.err"; then
+  echo "ghlctl export --resume failed:"; cat "$work/ghlctl3.err"; exit 1
+fi
+cat "$work/ghlctl3.out"
+
+/usr/bin/python3 - "$work/contacts.jsonl" "$work/again.jsonl" "$sandbox" <<'PY'
 import json, sys, urllib.request
-ids = [json.loads(l)["id"] for l in open(sys.argv[1], encoding="utf-8")]
-assert len(ids) == 10000, f"{len(ids)} lines"
-assert len(set(ids)) == 10000, f"{len(ids) - len(set(ids))} duplicates"
-stats = json.load(urllib.request.urlopen(sys.argv[2] + "/_sandbox/stats"))
+def ids(path):
+    return [json.loads(l)["id"] for l in open(path, encoding="utf-8")]
+first, again = ids(sys.argv[1]), ids(sys.argv[2])
+for name, got in (("gateway restart", first), ("--resume", again)):
+    assert len(got) == 10000, f"{name}: {len(got)} lines"
+    assert len(set(got)) == 10000, f"{name}: {len(got) - len(set(got))} duplicates"
+assert set(first) == set(again), "the resumed export holds another set"
+stats = json.load(urllib.request.urlopen(sys.argv[3] + "/_sandbox/stats"))
 faults = {k: v for k, v in stats["faults"].items() if k != "latency"}
 assert sum(faults.values()) >= 5, faults
-print(f"restart export: 10000 unique contacts after a gateway kill; {stats['requests']} upstream calls, faults {faults}")
+print(f"restart export: 10000 unique contacts after a gateway kill, the same set after ghlctl --resume; "
+      f"{stats['requests']} upstream calls, faults {faults}")
 PY

@@ -14,10 +14,20 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -109,7 +119,150 @@ void Print(const char* name, const Result& r) {
       r.ok ? 0 : 1, r.ok ? "" : (" (" + r.error + ")").c_str());
 }
 
+// ---- --memory: the gateway's peak RSS for a small and a large export with
+// a slow reader, the gateway in its own process (ghl-gateway binary), the
+// sandbox in this one.
+
+extern "C" char** environ;
+
+// VmHWM (peak resident set) of `pid` in KiB, or -1.
+int64_t PeakRssKib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atoll(line.c_str() + 6);
+  }
+  return -1;
+}
+
+struct MemoryResult {
+  bool ok = false;
+  std::string error;
+  int64_t contacts = 0;
+  double seconds = 0;
+  int64_t peak_kib = -1;
+};
+
+MemoryResult RunMemoryOne(const std::string& gateway_bin, int contacts, int reader_ms) {
+  MemoryResult out;
+  ghl::sandbox::SandboxOptions so;
+  so.generate_contacts = contacts;
+  so.generate_location_id = kLocation;
+  so.tokens = {{kToken, kLocation, {"contacts.readonly"}}};
+  so.rate_limit_max = 1 << 30;
+  so.rate_limit_daily = 1 << 30;
+  ghl::sandbox::Sandbox sandbox(so);
+  if (auto s = sandbox.Start(); !s.ok()) {
+    out.error = absl::StrCat("sandbox: ", s.message());
+    return out;
+  }
+  char dir_template[] = "/tmp/ghl-bench-XXXXXX";
+  const char* dir = mkdtemp(dir_template);
+  if (dir == nullptr) {
+    out.error = "mkdtemp failed";
+    return out;
+  }
+  const std::string port_file = absl::StrCat(dir, "/port");
+  std::vector<std::string> args = {gateway_bin, "--listen", "127.0.0.1:0", "--port-file", port_file,
+                                   "--upstream", absl::StrCat("http://127.0.0.1:", sandbox.port())};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; e && *e; ++e) env_strings.emplace_back(*e);
+  env_strings.push_back(absl::StrCat("GHL_LOCATION_TOKENS=", kLocation, "=", kToken));
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  // The gateway's own lines would interleave with the report.
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, gateway_bin.c_str(), &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
+    out.error = "cannot start " + gateway_bin;
+    return out;
+  }
+  std::string port;
+  for (int i = 0; i < 300 && port.empty(); ++i) {
+    std::ifstream in(port_file);
+    std::getline(in, port);
+    if (port.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (port.empty()) {
+    out.error = "ghl-gateway did not start";
+  } else {
+    auto stub = ghl::contacts::v1::ContactsService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    const auto t0 = std::chrono::steady_clock::now();
+    grpc::ClientContext ctx;
+    ghl::contacts::v1::ListContactsRequest request;
+    request.set_location_id(kLocation);
+    auto reader = stub->ListContacts(&ctx, request);
+    ghl::contacts::v1::ListContactsResponse page;
+    while (reader->Read(&page)) {
+      out.contacts += page.contacts_size();
+      std::this_thread::sleep_for(std::chrono::milliseconds(reader_ms));  // the slow reader
+    }
+    const grpc::Status status = reader->Finish();
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.peak_kib = PeakRssKib(pid);
+    out.ok = status.ok() && out.contacts == contacts;
+    if (!status.ok()) out.error = status.error_message();
+  }
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  std::remove(port_file.c_str());
+  rmdir(dir);
+  sandbox.Stop();
+  return out;
+}
+
 }  // namespace
+
+int RunMemoryBench(const char* self, int argc, char** argv) {
+  int small = 10000;
+  int large = 1000000;
+  int reader_ms = 5;
+  for (int i = 0; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--small") {
+      small = std::atoi(value().c_str());
+    } else if (a == "--large") {
+      large = std::atoi(value().c_str());
+    } else if (a == "--reader-ms-per-page") {
+      reader_ms = std::atoi(value().c_str());
+    } else {
+      std::cerr << "ghl-bench --memory: unknown argument " << a
+                << "\nusage: ghl-bench --memory [--small N] [--large N] [--reader-ms-per-page MS]\n";
+      return 2;
+    }
+  }
+  if (small < 1 || large < small || reader_ms < 0) {
+    std::cerr << "ghl-bench --memory: need 1 <= --small <= --large and --reader-ms-per-page >= 0\n";
+    return 2;
+  }
+  std::string dir(self);
+  dir = dir.substr(0, dir.rfind('/') + 1);
+  const std::string gateway_bin = dir + "../../server/ghl-gateway";
+  std::cout << absl::StrFormat("ghl-bench --memory: gateway peak RSS (VmHWM), slow reader (%d ms per page)\n",
+                               reader_ms);
+  const MemoryResult a = RunMemoryOne(gateway_bin, small, reader_ms);
+  std::cout << absl::StrFormat("  %8d contacts  %8.1f s  peak RSS %7.1f MiB%s\n", small, a.seconds,
+                               a.peak_kib / 1024.0, a.ok ? "" : (" FAILED: " + a.error).c_str());
+  const MemoryResult b = RunMemoryOne(gateway_bin, large, reader_ms);
+  std::cout << absl::StrFormat("  %8d contacts  %8.1f s  peak RSS %7.1f MiB%s\n", large, b.seconds,
+                               b.peak_kib / 1024.0, b.ok ? "" : (" FAILED: " + b.error).c_str());
+  if (a.ok && b.ok && a.peak_kib > 0) {
+    std::cout << absl::StrFormat("  ratio large / small peak RSS: %.2fx\n",
+                                 static_cast<double>(b.peak_kib) / static_cast<double>(a.peak_kib));
+  }
+  return a.ok && b.ok ? 0 : 1;
+}
 
 int RunPacingBench(int argc, char** argv) {
   int contacts = 20000;
