@@ -46,6 +46,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   options.call_timeout = config.upstream_timeout;
   options.retry.max_attempts = config.retry_max_attempts;
   options.retry.max_elapsed = config.retry_max_elapsed;
+  options.search_lookahead = config.search_prefetch_pages;
   options.initial_backoff = config.retry_initial_backoff;
   options.max_backoff = config.retry_max_backoff;
   auto connection = std::make_shared<contacts::ContactsConnection>(std::move(stub), options);

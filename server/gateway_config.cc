@@ -118,6 +118,12 @@ const std::vector<Option>& Options() {
        [](const std::string& v, GatewayConfig* c) {
          return SetInt("--max-response-mb", v, 1, 1024, &c->max_response_mb);
        }},
+      {"search-prefetch-pages", "GHL_SEARCH_PREFETCH_PAGES",
+       "search pages kept in flight ahead of the caller while GHL pages by number (0 = one at a time)",
+       [](const GatewayConfig& c) { return absl::StrCat(c.search_prefetch_pages); },
+       [](const std::string& v, GatewayConfig* c) {
+         return SetInt("--search-prefetch-pages", v, 0, 16, &c->search_prefetch_pages);
+       }},
       {"pacing-margin-ms", "GHL_PACING_MARGIN_MS",
        "safety margin added to each window-derived send time (network jitter)",
        [](const GatewayConfig& c) { return Ms(c.pacing_margin); },

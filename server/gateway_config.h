@@ -37,6 +37,8 @@ struct GatewayConfig {
   absl::Duration pacing_margin = absl::Milliseconds(100);
   /// Largest upstream answer accepted (a bigger one is aborted, UNAVAILABLE).
   int max_response_mb = 32;
+  /// Search pages fetched ahead while paging by page number (0 = none).
+  int search_prefetch_pages = 4;
   /// If set, the bound port is written here once listening (for --listen :0).
   std::string port_file;
   /// location id -> token, from the tokens file and GHL_LOCATION_TOKENS.

@@ -42,6 +42,10 @@ struct ConnectionOptions {
   Clock* clock = nullptr;
   /// Uniform [0,1) source for jitter. Defaults to a seeded PRNG.
   std::function<double()> jitter;
+  /// Search pages fetched ahead of the one asked for while paging by page
+  /// number (pages are independent there): page latency then does not cap
+  /// a search below the rate limit. 0 = one page at a time.
+  int search_lookahead = 0;
 };
 
 /// Returns true when the caller has gone away; checked between attempts.
