@@ -30,10 +30,11 @@ class ContactsServiceImpl final : public ghl::contacts::v1::ContactsService::Cal
   ContactsServiceImpl(std::shared_ptr<ghl::contacts::ContactsConnection> connection, WorkerPool* pool)
       : connection_(std::move(connection)), pool_(pool) {}
 
-  /// Graceful shutdown: every ListContacts stream ends at its next page
-  /// boundary with UNAVAILABLE and the resume token of the last page it
-  /// delivered (trailing metadata kResumeTokenMetadata), so the caller
-  /// continues on another gateway. Unary calls are not affected.
+  /// Graceful shutdown: every ListContacts, SearchContacts and
+  /// ListBusinessContacts stream ends at its next page boundary with
+  /// UNAVAILABLE and the resume token of the last page it delivered
+  /// (trailing metadata kResumeTokenMetadata), so the caller continues on
+  /// another gateway. Unary calls are not affected.
   void StartDraining() { draining_.store(true); }
 
   grpc::ServerUnaryReactor* GetContact(grpc::CallbackServerContext* context,

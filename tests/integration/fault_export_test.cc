@@ -116,5 +116,57 @@ TEST(GracefulShutdown, StreamsEndWithAResumeTokenThatContinuesOnTheNextGateway) 
   EXPECT_EQ(unique.size(), 3000u);
 }
 
+TEST(GracefulShutdown, SearchStreamsEndWithAResumeTokenToo) {
+  StackOptions o;
+  o.demo_data = false;
+  o.generated_contacts = 3000;
+  o.rate_limit_max = 1000000;
+  o.faults.rules.push_back(*ghl::sandbox::ParseFaultRule("latency:ms=20"));
+  Stack stack(o);
+  ASSERT_EQ(stack.error(), "");
+  ghl::contacts::v1::SearchContactsRequest r;
+  r.set_location_id(kDemoLocation);
+  r.set_page_size(100);
+  std::vector<std::string> ids;
+  std::string last_token;
+  grpc::Status status;
+  std::string trailer;
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    auto reader = stack.stub().SearchContacts(&ctx, r);
+    ghl::contacts::v1::SearchContactsResponse page;
+    std::thread stopper;
+    int pages = 0;
+    while (reader->Read(&page)) {
+      for (const auto& c : page.contacts()) ids.push_back(c.id());
+      last_token = page.resume_token();
+      if (++pages == 5)
+        stopper = std::thread([&stack] { stack.gateway().Shutdown(absl::Seconds(20)); });
+    }
+    status = reader->Finish();
+    if (stopper.joinable()) stopper.join();
+    auto it = ctx.GetServerTrailingMetadata().find("ghl-resume-token");
+    if (it != ctx.GetServerTrailingMetadata().end())
+      trailer.assign(it->second.data(), it->second.size());
+  }
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_EQ(trailer, last_token);
+  EXPECT_LT(ids.size(), 3000u);
+  stack.RestartGateway();
+  ASSERT_EQ(stack.error(), "");
+  r.set_resume_token(last_token);
+  grpc::ClientContext ctx;
+  auto reader = stack.stub().SearchContacts(&ctx, r);
+  ghl::contacts::v1::SearchContactsResponse page;
+  while (reader->Read(&page)) {
+    for (const auto& c : page.contacts()) ids.push_back(c.id());
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  const std::set<std::string> unique(ids.begin(), ids.end());
+  EXPECT_EQ(ids.size(), 3000u);
+  EXPECT_EQ(unique.size(), 3000u);
+}
+
 }  // namespace
 }  // namespace ghl::testing
