@@ -152,7 +152,8 @@ grpc::ServerWriteReactor<v1::SearchContactsResponse>* ContactsServiceImpl::Searc
     std::vector<v1::Contact> contacts;
     int64_t total = -1;
     if (!pager.done()) {
-      auto page = pager.NextPage([context] { return context->IsCancelled(); });
+      auto page = pager.NextPage([context] { return context->IsCancelled(); },
+                                 FromGrpcDeadline(context->deadline()));
       if (!page.ok()) return page.status();
       contacts = std::move(page->contacts);
       total = page->total;
@@ -193,7 +194,8 @@ ContactsServiceImpl::ListBusinessContacts(grpc::CallbackServerContext* context,
     std::vector<v1::Contact> contacts;
     int64_t total = -1;
     if (!pager.done()) {
-      auto page = pager.NextPage([context] { return context->IsCancelled(); });
+      auto page = pager.NextPage([context] { return context->IsCancelled(); },
+                                 FromGrpcDeadline(context->deadline()));
       if (!page.ok()) return page.status();
       contacts = std::move(page->contacts);
       total = page->total;

@@ -10,6 +10,7 @@
 #include <rapidjson/document.h>
 
 #include "adapters/ghl/contacts/contact_mapping.h"
+#include "ghl/rpc/v1/error_details.pb.h"
 #include "tests/integration/stack.h"
 
 namespace ghl::testing {
@@ -408,6 +409,30 @@ TEST(GatewayPacing, PacesInsteadOfDrawing429sAndFailsFastPastTheDeadline) {
   EXPECT_EQ(listing.pages.size(), 2u);
   EXPECT_EQ(stack.sandbox().Stats().rate_limited_429, 0u);
   EXPECT_EQ(stack.sandbox().Stats().requests, 2u);
+}
+
+TEST(GatewayPacing, ASpentDailyBudgetIsResourceExhaustedWithRetryInfo) {
+  StackOptions o;
+  o.rate_limit_max = 1000000;
+  o.rate_limit_daily = 2;
+  Stack stack(o);
+  ASSERT_EQ(stack.error(), "");
+  ListContactsRequest r;
+  r.set_location_id(kDemoLocation);
+  auto listing = ListAll(stack.stub(), r);
+  EXPECT_EQ(listing.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << listing.status.error_message();
+  EXPECT_THAT(listing.status.error_message(), HasSubstr("daily GHL request budget"));
+  EXPECT_EQ(listing.pages.size(), 2u);
+  // Failed fast: GHL was not asked a third time.
+  EXPECT_EQ(stack.sandbox().Stats().requests, 2u);
+  ghl::rpc::v1::RpcStatus details;
+  ASSERT_TRUE(details.ParseFromString(listing.status.error_details()));
+  ASSERT_EQ(details.details_size(), 1);
+  EXPECT_EQ(details.details(0).type_url(), "type.googleapis.com/google.rpc.RetryInfo");
+  ghl::rpc::v1::RetryInfo info;
+  ASSERT_TRUE(info.ParseFromString(details.details(0).value()));
+  EXPECT_GT(info.retry_delay().seconds(), 0);
+  EXPECT_LE(info.retry_delay().seconds(), 86400);
 }
 
 TEST(GatewayStorm, A429StormIsRetriedAndTheExportCompletes) {

@@ -37,6 +37,7 @@ struct StackOptions {
   bool prism_errors = true;        // --errors: violations fail the call
   int rate_limit_max = 100;  // GHL's real burst limit
   int rate_limit_interval_ms = 10000;
+  int rate_limit_daily = 200000;  // GHL's real daily limit
   int retry_max_attempts = 6;
   bool pacing = true;  // the gateway's per-location budget (issue 5)
   ghl::sandbox::FaultPlan faults;  // injected by the sandbox (issue 5)
@@ -64,6 +65,7 @@ class Stack {
                  {kReadOnlyToken, kDemoLocation, {"contacts.readonly"}}};
     so.rate_limit_max = o.rate_limit_max;
     so.rate_limit_interval_ms = o.rate_limit_interval_ms;
+    so.rate_limit_daily = o.rate_limit_daily;
     so.faults = o.faults;
     sandbox_ = std::make_unique<ghl::sandbox::Sandbox>(so);
     auto started = sandbox_->Start();

@@ -36,14 +36,15 @@ SearchPager::SearchPager(std::shared_ptr<ContactsStub> stub, ConnectionOptions o
 }
 
 absl::StatusOr<SearchPage> SearchPager::FetchNumbered(SearchPageRequest request, int page,
-                                                      CancelFn cancelled) const {
+                                                      CancelFn cancelled, absl::Time deadline) const {
   request.page = page;
   request.search_after.clear();
   CallOptions call{options_.call_timeout};
   call.cancelled = cancelled;
+  call.deadline = deadline;
   return internal::RunRetry<SearchPage>(
       options_, Idempotency::kIdempotent, [&] { return stub_->SearchContacts(call, request); },
-      cancelled);
+      cancelled, deadline);
 }
 
 SearchPager::~SearchPager() { DropAhead(); }
@@ -55,7 +56,7 @@ void SearchPager::DropAhead() {
   abandon_ = std::make_shared<std::atomic<bool>>(false);
 }
 
-void SearchPager::LaunchAhead(int page, const CancelFn& caller_cancelled) {
+void SearchPager::LaunchAhead(int page, const CancelFn& caller_cancelled, absl::Time deadline) {
   if (options_.search_lookahead <= 0 || last_numbered_page_ == 0) return;
   const CancelFn cancelled = [abandon = abandon_, caller_cancelled] {
     return abandon->load() || (caller_cancelled && caller_cancelled());
@@ -63,32 +64,33 @@ void SearchPager::LaunchAhead(int page, const CancelFn& caller_cancelled) {
   for (int p = page + 1; p <= page + options_.search_lookahead && p <= last_numbered_page_; ++p) {
     if (ahead_.count(p)) continue;
     // The request is copied here, on the pager's thread: NextPage edits request_.
-    ahead_.emplace(p, std::async(std::launch::async, [this, base = request_, p, cancelled] {
-                     return FetchNumbered(base, p, cancelled);
+    ahead_.emplace(p, std::async(std::launch::async, [this, base = request_, p, cancelled, deadline] {
+                     return FetchNumbered(base, p, cancelled, deadline);
                    }));
   }
 }
 
-absl::StatusOr<SearchPage> SearchPager::NextPage(const CancelFn& cancelled) {
+absl::StatusOr<SearchPage> SearchPager::NextPage(const CancelFn& cancelled, absl::Time deadline) {
   if (position_.done) return absl::FailedPreconditionError("the search is already complete");
   request_.page = position_.next_page;
   request_.search_after = position_.next_page > 0 ? std::string() : position_.search_after;
   absl::StatusOr<SearchPage> page = absl::UnknownError("unset");
   if (position_.next_page > 0) {
-    LaunchAhead(position_.next_page, cancelled);
+    LaunchAhead(position_.next_page, cancelled, deadline);
     auto it = ahead_.find(position_.next_page);
     if (it != ahead_.end()) {
       page = it->second.get();
       ahead_.erase(it);
     } else {
-      page = FetchNumbered(request_, position_.next_page, cancelled);
+      page = FetchNumbered(request_, position_.next_page, cancelled, deadline);
     }
   } else {
     CallOptions call{options_.call_timeout};
     call.cancelled = cancelled;
+    call.deadline = deadline;
     page = internal::RunRetry<SearchPage>(
         options_, Idempotency::kIdempotent, [&] { return stub_->SearchContacts(call, request_); },
-        cancelled);
+        cancelled, deadline);
   }
   if (!page.ok()) return page.status();
   if (last_numbered_page_ == 0 && options_.search_lookahead > 0) {
@@ -143,13 +145,16 @@ BusinessContactsPager::BusinessContactsPager(std::shared_ptr<ContactsStub> stub,
       request_(std::move(request)),
       position_(start) {}
 
-absl::StatusOr<ListContactsPage> BusinessContactsPager::NextPage(const CancelFn& cancelled) {
+absl::StatusOr<ListContactsPage> BusinessContactsPager::NextPage(const CancelFn& cancelled,
+                                                                absl::Time deadline) {
   if (position_.done) return absl::FailedPreconditionError("the listing is already complete");
   request_.skip = position_.skip;
   CallOptions call{options_.call_timeout};
+  call.cancelled = cancelled;
+  call.deadline = deadline;
   auto page = internal::RunRetry<ListContactsPage>(
       options_, Idempotency::kIdempotent,
-      [&] { return stub_->ListBusinessContacts(call, request_); }, cancelled);
+      [&] { return stub_->ListBusinessContacts(call, request_); }, cancelled, deadline);
   if (!page.ok()) return page.status();
   const auto count = static_cast<int64_t>(page->contacts.size());
   if (count > 0 && !previous_first_id_.empty() &&

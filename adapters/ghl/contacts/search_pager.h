@@ -92,7 +92,10 @@ class SearchPager {
 
   /// The next page, or an error (the pager stays where it was, so the same
   /// page can be asked for again). Must not be called once done().
-  absl::StatusOr<SearchPage> NextPage(const CancelFn& cancelled = nullptr);
+  /// `cancelled` and `deadline` (the caller's) bound retries and waits,
+  /// also of the pages fetched ahead.
+  absl::StatusOr<SearchPage> NextPage(const CancelFn& cancelled = nullptr,
+                                      absl::Time deadline = absl::InfiniteFuture());
   /// True after the last page was returned.
   bool done() const { return position_.done; }
   /// The position after the last page returned.
@@ -100,9 +103,10 @@ class SearchPager {
 
  private:
   // Fetches page number `page` (with retries); runs on a lookahead thread.
-  absl::StatusOr<SearchPage> FetchNumbered(SearchPageRequest request, int page, CancelFn cancelled) const;
+  absl::StatusOr<SearchPage> FetchNumbered(SearchPageRequest request, int page, CancelFn cancelled,
+                                           absl::Time deadline) const;
   // Starts the lookahead fetches after `page` (see the file comment).
-  void LaunchAhead(int page, const CancelFn& cancelled);
+  void LaunchAhead(int page, const CancelFn& cancelled, absl::Time deadline);
 
   std::shared_ptr<ContactsStub> stub_;
   ConnectionOptions options_;
@@ -137,7 +141,8 @@ class BusinessContactsPager {
                         BusinessContactsPageRequest request, BusinessPosition start);
 
   /// As SearchPager::NextPage.
-  absl::StatusOr<ListContactsPage> NextPage(const CancelFn& cancelled = nullptr);
+  absl::StatusOr<ListContactsPage> NextPage(const CancelFn& cancelled = nullptr,
+                                            absl::Time deadline = absl::InfiniteFuture());
   bool done() const { return position_.done; }
   const BusinessPosition& position() const { return position_; }
 
