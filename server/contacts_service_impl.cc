@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
 #include "server/grpc_status.h"
 #include "server/request_validation.h"
@@ -42,8 +43,9 @@ grpc::Status ShuttingDown() {
 class ListContactsReactor final : public grpc::ServerWriteReactor<ListContactsResponse> {
  public:
   ListContactsReactor(grpc::CallbackServerContext* context, const ListContactsRequest* request,
-                      ContactsConnection* connection, WorkerPool* pool, const std::atomic<bool>* draining)
-      : context_(context), request_(request), pool_(pool), draining_(draining),
+                      ContactsConnection* connection, WorkerPool* pool, const std::atomic<bool>* draining,
+                      RateBudget* budget)
+      : context_(context), request_(request), pool_(pool), draining_(draining), budget_(budget),
         delivered_token_(request->resume_token()) {
     absl::Status status = Validate();
     if (!status.ok()) {
@@ -163,6 +165,7 @@ class ListContactsReactor final : public grpc::ServerWriteReactor<ListContactsRe
 
   // Runs on the pool: fetches the next page into a response.
   void Fetch() {
+    if (DeferForBudget()) return;  // fetch_running_ stays set: it runs again at the slot
     absl::StatusOr<ListContactsResponse> next = FetchPage();
     std::unique_lock<std::mutex> lock(mu_);
     fetch_running_ = false;
@@ -180,6 +183,18 @@ class ListContactsReactor final : public grpc::ServerWriteReactor<ListContactsRe
       return;
     }
     WriteLocked(lock, *std::move(next));
+  }
+
+  // When the location's budget has no slot now, comes back at the slot on a
+  // pool timer instead of sleeping on this worker. Not past the deadline:
+  // the fetch then fails fast right away.
+  bool DeferForBudget() {
+    if (budget_ == nullptr || context_->IsCancelled() || draining_->load()) return false;
+    const absl::Time now = absl::Now();
+    const absl::Duration wait = budget_->EarliestSend(request_->location_id(), now) - now;
+    if (wait < absl::Milliseconds(20) || now + wait > FromGrpcDeadline(context_->deadline())) return false;
+    return pool_->PostAt(std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(wait),
+                         [this] { Fetch(); });
   }
 
   // Only Fetch touches the pager, and never two at once.
@@ -208,6 +223,7 @@ class ListContactsReactor final : public grpc::ServerWriteReactor<ListContactsRe
   const ListContactsRequest* request_;
   WorkerPool* pool_;
   const std::atomic<bool>* draining_;
+  RateBudget* budget_;  // may be null (no pacing)
   std::unique_ptr<ContactsPager> pager_;
   std::string delivered_token_;  // guarded by mu_: the token after the last page delivered
 
@@ -256,7 +272,7 @@ grpc::ServerUnaryReactor* ContactsServiceImpl::GetContact(
 
 grpc::ServerWriteReactor<ListContactsResponse>* ContactsServiceImpl::ListContacts(
     grpc::CallbackServerContext* context, const ListContactsRequest* request) {
-  return new ListContactsReactor(context, request, connection_.get(), pool_, &draining_);
+  return new ListContactsReactor(context, request, connection_.get(), pool_, &draining_, budget_.get());
 }
 
 grpc::ServerUnaryReactor* ContactsServiceImpl::CreateContact(

@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "adapters/ghl/contacts/contacts_connection.h"
+#include "adapters/ghl/core/rate_budget.h"
 #include "ghl/contacts/v1/contacts_service.grpc.pb.h"
 #include "server/worker_pool.h"
 
@@ -36,6 +37,11 @@ class ContactsServiceImpl final : public ghl::contacts::v1::ContactsService::Cal
   /// (trailing metadata kResumeTokenMetadata), so the caller continues on
   /// another gateway. Unary calls are not affected.
   void StartDraining() { draining_.store(true); }
+
+  /// The per-location budget the transport paces by (may stay unset): a
+  /// ListContacts stream whose location has no free slot waits for it on a
+  /// pool timer instead of sleeping on a worker. Call before serving.
+  void SetRateBudget(std::shared_ptr<RateBudget> budget) { budget_ = std::move(budget); }
 
   grpc::ServerUnaryReactor* GetContact(grpc::CallbackServerContext* context,
                                        const ghl::contacts::v1::GetContactRequest* request,
@@ -101,6 +107,7 @@ class ContactsServiceImpl final : public ghl::contacts::v1::ContactsService::Cal
   std::shared_ptr<ghl::contacts::ContactsConnection> connection_;
   WorkerPool* pool_;
   std::atomic<bool> draining_{false};
+  std::shared_ptr<RateBudget> budget_;
 };
 
 }  // namespace ghl::server

@@ -33,12 +33,14 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
     curl.max_response_bytes = static_cast<size_t>(config.max_response_mb) << 20;
     transport = http::MakeCurlHttpTransport(curl);
   }
+  std::shared_ptr<RateBudget> budget;
   if (config.pacing) {
-    RateBudgetConfig budget;
-    budget.max_per_interval = config.pacing_default_max;
-    budget.interval = config.pacing_default_interval;
-    budget.margin = config.pacing_margin;
-    transport = http::MakePacedHttpTransport(std::move(transport), std::make_shared<RateBudget>(budget));
+    RateBudgetConfig budget_config;
+    budget_config.max_per_interval = config.pacing_default_max;
+    budget_config.interval = config.pacing_default_interval;
+    budget_config.margin = config.pacing_margin;
+    budget = std::make_shared<RateBudget>(budget_config);
+    transport = http::MakePacedHttpTransport(std::move(transport), budget);
   }
   if (!tokens) tokens = std::make_shared<auth::StaticTokenSource>(config.tokens);
   auto stub = contacts::MakeDefaultContactsStub(transport, config.upstream, tokens);
@@ -56,6 +58,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   State& s = *gateway->state_;
   s.pool = std::make_unique<WorkerPool>(config.workers);
   s.contacts = std::make_unique<ContactsServiceImpl>(std::move(connection), s.pool.get());
+  s.contacts->SetRateBudget(budget);
   s.resources = MakeResourceServices(transport, config.upstream, tokens, options, s.pool.get());
 
   grpc::EnableDefaultHealthCheckService(true);

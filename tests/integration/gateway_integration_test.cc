@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
+#include <atomic>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -433,6 +435,48 @@ TEST(GatewayPacing, ASpentDailyBudgetIsResourceExhaustedWithRetryInfo) {
   ASSERT_TRUE(info.ParseFromString(details.details(0).value()));
   EXPECT_GT(info.retry_delay().seconds(), 0);
   EXPECT_LE(info.retry_delay().seconds(), 86400);
+}
+
+TEST(GatewayPacing, AStreamWaitingForTheBudgetHoldsNoWorker) {
+  StackOptions o;
+  o.demo_data = false;
+  o.generated_contacts = 300;  // 3 pages
+  o.rate_limit_max = 2;
+  o.rate_limit_interval_ms = 5000;
+  o.workers = 1;
+  Stack stack(o);
+  ASSERT_EQ(stack.error(), "");
+  std::atomic<int> pages{0};
+  Listing listing;
+  std::thread reader([&] {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    ListContactsRequest r;
+    r.set_location_id(kDemoLocation);
+    auto stream = stack.stub().ListContacts(&ctx, r);
+    ghl::contacts::v1::ListContactsResponse page;
+    while (stream->Read(&page)) {
+      for (const auto& c : page.contacts()) listing.ids.push_back(c.id());
+      ++pages;
+    }
+    listing.status = stream->Finish();
+  });
+  while (pages.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // The stream now waits ~5 s for GHL's window. With the only worker asleep
+  // in that wait, this call (validated on the pool) would miss its deadline.
+  GetContactRequest bad;
+  bad.set_location_id(kDemoLocation);
+  bad.set_contact_id("not/an/id");
+  Contact out;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+  const grpc::Status s = stack.stub().GetContact(&ctx, bad, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  reader.join();
+  ASSERT_TRUE(listing.status.ok()) << listing.status.error_message();
+  EXPECT_EQ(listing.ids.size(), 300u);
+  EXPECT_EQ(stack.sandbox().Stats().rate_limited_429, 0u);
 }
 
 TEST(GatewayStorm, A429StormIsRetriedAndTheExportCompletes) {

@@ -40,6 +40,7 @@ struct StackOptions {
   int rate_limit_daily = 200000;  // GHL's real daily limit
   int retry_max_attempts = 6;
   bool pacing = true;  // the gateway's per-location budget (issue 5)
+  int workers = 4;     // the gateway's worker threads
   ghl::sandbox::FaultPlan faults;  // injected by the sandbox (issue 5)
   std::string gateway_token = kFullToken;  // token the gateway sends for the demo location
 };
@@ -89,7 +90,7 @@ class Stack {
     ghl::server::GatewayConfig gc;
     gc.listen = "127.0.0.1:0";
     gc.upstream = upstream;
-    gc.workers = 4;
+    gc.workers = o.workers;
     gc.retry_max_attempts = o.retry_max_attempts;
     gc.pacing = o.pacing;
     gc.retry_initial_backoff = absl::Milliseconds(20);

@@ -50,6 +50,16 @@ void RateBudget::Prune(Bucket& bucket, absl::Time now) {
   }
 }
 
+absl::Time RateBudget::NextSlot(const Bucket& b, absl::Time now) const {
+  // Never before a send already handed out (keeps the log sorted and the
+  // location's calls in order), and one more must fit the window.
+  absl::Time t = std::max(now, b.blocked_until);
+  if (!b.sends.empty()) t = std::max(t, b.sends.back());
+  const size_t max = static_cast<size_t>(b.max_per_interval);
+  if (b.sends.size() >= max) t = std::max(t, b.sends[b.sends.size() - max] + b.interval + config_.margin);
+  return t;
+}
+
 absl::StatusOr<absl::Time> RateBudget::Reserve(absl::string_view key, absl::Time now) {
   std::lock_guard<std::mutex> lock(mu_);
   Bucket& b = BucketFor(key);
@@ -65,15 +75,18 @@ absl::StatusOr<absl::Time> RateBudget::Reserve(absl::string_view key, absl::Time
                       absl::Cord(absl::StrCat(absl::ToInt64Milliseconds(delay))));
     return status;
   }
-  absl::Time t = std::max(now, b.blocked_until);
-  if (!b.sends.empty()) t = std::max(t, b.sends.back());
-  const size_t max = static_cast<size_t>(b.max_per_interval);
-  if (b.sends.size() >= max) {
-    t = std::max(t, b.sends[b.sends.size() - max] + b.interval + config_.margin);
-  }
+  const absl::Time t = NextSlot(b, now);
   b.sends.push_back(t);
   if (b.daily_remaining > 0) --b.daily_remaining;
   return t;
+}
+
+absl::Time RateBudget::EarliestSend(absl::string_view key, absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Bucket& b = BucketFor(key);
+  Prune(b, now);
+  if (b.daily_remaining == 0) return now;
+  return NextSlot(b, now);
 }
 
 void RateBudget::Release(absl::string_view key, absl::Time send_time) {

@@ -94,6 +94,11 @@ class RateBudget {
   ///         budget is spent (nothing reserved).
   absl::StatusOr<absl::Time> Reserve(absl::string_view key, absl::Time now);
 
+  /// When one more request of `key` could be sent, without reserving it
+  /// (`now` when the daily budget is spent: Reserve then fails at once).
+  /// Lets a caller wait without holding a thread, then Reserve.
+  absl::Time EarliestSend(absl::string_view key, absl::Time now);
+
   /// Returns an unused reservation (the request was never sent), so it does
   /// not count against the window or the daily budget.
   void Release(absl::string_view key, absl::Time send_time);
@@ -117,6 +122,7 @@ class RateBudget {
   };
   Bucket& BucketFor(absl::string_view key);    // requires mu_
   void Prune(Bucket& bucket, absl::Time now);  // requires mu_
+  absl::Time NextSlot(const Bucket& bucket, absl::Time now) const;  // requires mu_
 
   const RateBudgetConfig config_;
   std::mutex mu_;

@@ -123,3 +123,19 @@ TEST(RateBudget, RetryDelayReadsOnlyItsPayload) {
 
 }  // namespace
 }  // namespace ghl
+
+namespace ghl {
+namespace {
+
+TEST(RateBudget, EarliestSendPeeksWithoutReserving) {
+  RateBudget budget(Config(2, absl::Seconds(10), absl::ZeroDuration()));
+  EXPECT_EQ(budget.EarliestSend("L", kNoon), kNoon);
+  ASSERT_EQ(*budget.Reserve("L", kNoon), kNoon);
+  ASSERT_EQ(*budget.Reserve("L", kNoon), kNoon);
+  EXPECT_EQ(budget.EarliestSend("L", kNoon), kNoon + absl::Seconds(10));
+  EXPECT_EQ(budget.EarliestSend("L", kNoon), kNoon + absl::Seconds(10));  // still not reserved
+  EXPECT_EQ(*budget.Reserve("L", kNoon), kNoon + absl::Seconds(10));
+}
+
+}  // namespace
+}  // namespace ghl
