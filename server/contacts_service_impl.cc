@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
+#include "adapters/ghl/core/clock.h"
 #include "server/grpc_status.h"
 #include "server/request_validation.h"
 
@@ -190,7 +190,7 @@ class ListContactsReactor final : public grpc::ServerWriteReactor<ListContactsRe
   // the fetch then fails fast right away.
   bool DeferForBudget() {
     if (budget_ == nullptr || context_->IsCancelled() || draining_->load()) return false;
-    const absl::Time now = absl::Now();
+    const absl::Time now = DefaultClock().Now();  // the paced transport's clock
     const absl::Duration wait = budget_->EarliestSend(request_->location_id(), now) - now;
     if (wait < absl::Milliseconds(20) || now + wait > FromGrpcDeadline(context_->deadline())) return false;
     return pool_->PostAt(std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(wait),

@@ -16,7 +16,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
 #include "adapters/ghl/core/retry.h"
 
 namespace ghl::http {
@@ -105,7 +104,7 @@ class CurlHttpTransport final : public HttpTransport {
     absl::Duration timeout = request.timeout;
     bool cut_by_deadline = false;
     if (request.deadline != absl::InfiniteFuture()) {
-      const absl::Duration left = request.deadline - absl::Now();
+      const absl::Duration left = request.deadline - DefaultClock().Now();
       if (left <= absl::ZeroDuration()) {
         return MarkNotSent(absl::DeadlineExceededError("the call's deadline passed before the GHL request was sent"));
       }
