@@ -5,6 +5,9 @@
 #    token; the file must hold exactly the 10,000 contacts, each once.
 # 2. The gateway and ghlctl are both killed mid-export; after the gateway's
 #    restart, `ghlctl export --resume` continues the file: the same set.
+# 3. The gateway gets SIGTERM mid-export: it exits 0 after ending the stream
+#    with a resume token; ghlctl continues on the restarted gateway: the
+#    same set again.
 set -euo pipefail
 build="${GHL_BUILD_DIR:?}"
 work="$(mktemp -d)"
@@ -86,18 +89,37 @@ if ! "$build/client/ghlctl/ghlctl" --gateway "127.0.0.1:$port" export --location
 fi
 cat "$work/ghlctl3.out"
 
-/usr/bin/python3 - "$work/contacts.jsonl" "$work/again.jsonl" "$sandbox" <<'PY'
+# Phase 3: SIGTERM (graceful) mid-export, then a restart.
+"$build/client/ghlctl/ghlctl" --gateway "127.0.0.1:$port" export --location "$loc" --out "$work/third.jsonl" \
+  > "$work/ghlctl4.out" 2> "$work/ghlctl4.err" &
+ghlctl=$!
+pids+=("$ghlctl")
+base="$(upstream_calls)"
+for _ in $(seq 1 600); do
+  (( $(upstream_calls) >= base + 40 )) && break
+  sleep 0.05
+done
+kill -TERM "$gateway"
+if ! wait "$gateway"; then echo "ghl-gateway did not exit 0 on SIGTERM"; tail -5 "$work/gateway.log"; exit 1; fi
+grep -q "shutting down" "$work/gateway.log" || { echo "no shutdown line in the gateway log"; exit 1; }
+echo "restart export: gateway stopped by SIGTERM after $(( $(upstream_calls) - base )) upstream calls"
+start_gateway
+if ! wait "$ghlctl"; then echo "ghlctl export failed after SIGTERM:"; cat "$work/ghlctl4.err"; exit 1; fi
+cat "$work/ghlctl4.out"
+
+/usr/bin/python3 - "$work/contacts.jsonl" "$work/again.jsonl" "$sandbox" "$work/third.jsonl" <<'PY'
 import json, sys, urllib.request
 def ids(path):
     return [json.loads(l)["id"] for l in open(path, encoding="utf-8")]
-first, again = ids(sys.argv[1]), ids(sys.argv[2])
-for name, got in (("gateway restart", first), ("--resume", again)):
+first, again, third = ids(sys.argv[1]), ids(sys.argv[2]), ids(sys.argv[4])
+for name, got in (("gateway restart", first), ("--resume", again), ("SIGTERM", third)):
     assert len(got) == 10000, f"{name}: {len(got)} lines"
     assert len(set(got)) == 10000, f"{name}: {len(got) - len(set(got))} duplicates"
-assert set(first) == set(again), "the resumed export holds another set"
+assert set(first) == set(again) == set(third), "a resumed export holds another set"
 stats = json.load(urllib.request.urlopen(sys.argv[3] + "/_sandbox/stats"))
 faults = {k: v for k, v in stats["faults"].items() if k != "latency"}
 assert sum(faults.values()) >= 5, faults
-print(f"restart export: 10000 unique contacts after a gateway kill, the same set after ghlctl --resume; "
+print(f"restart export: 10000 unique contacts after a gateway kill, the same set after ghlctl --resume "
+      f"and after a SIGTERM; "
       f"{stats['requests']} upstream calls, faults {faults}")
 PY
