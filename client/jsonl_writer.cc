@@ -12,6 +12,12 @@ absl::StatusOr<std::unique_ptr<JsonlWriter>> JsonlWriter::Create(const std::stri
   return std::unique_ptr<JsonlWriter>(new JsonlWriter(*std::move(file)));
 }
 
+absl::StatusOr<std::unique_ptr<JsonlWriter>> JsonlWriter::Reopen(const std::string& path, int64_t keep_bytes) {
+  absl::StatusOr<std::unique_ptr<OutputFile>> file = OutputFile::Reopen(path, keep_bytes);
+  if (!file.ok()) return file.status();
+  return std::unique_ptr<JsonlWriter>(new JsonlWriter(*std::move(file)));
+}
+
 JsonlWriter::JsonlWriter(std::unique_ptr<OutputFile> file) : file_(std::move(file)) {}
 
 absl::Status JsonlWriter::Write(const ghl::contacts::v1::Contact& contact) {

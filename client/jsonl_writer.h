@@ -26,7 +26,15 @@ class JsonlWriter final : public ContactWriter {
   /// @return the writer, or the error of creating the file.
   static absl::StatusOr<std::unique_ptr<JsonlWriter>> Create(const std::string& path);
 
+  /// Continues the "<path>.partial" of an interrupted export after its
+  /// first `keep_bytes` (see OutputFile::Reopen).
+  static absl::StatusOr<std::unique_ptr<JsonlWriter>> Reopen(const std::string& path, int64_t keep_bytes);
+
   absl::Status Write(const ghl::contacts::v1::Contact& contact) override;
+  /// Flushes to the OS; @return the partial file's size (a checkpoint).
+  absl::StatusOr<int64_t> Flush() { return file_->Flush(); }
+  /// Closes and keeps the partial file for a later Reopen.
+  void Keep() { file_->Keep(); }
   absl::Status Finish() override;
   void Abort() override;
 

@@ -39,6 +39,42 @@ absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string
   return std::unique_ptr<OutputFile>(new OutputFile(path, std::move(partial), file));
 }
 
+absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Reopen(const std::string& path, int64_t keep_bytes) {
+  std::string partial = absl::StrCat(path, ".partial");
+  struct stat st;
+  if (::lstat(partial.c_str(), &st) != 0) return ErrnoError(errno, "cannot open", partial);
+  if (!S_ISREG(st.st_mode)) return absl::InvalidArgumentError(absl::StrCat(partial, " is not a regular file"));
+  if (keep_bytes < 0 || st.st_size < keep_bytes) {
+    return absl::FailedPreconditionError(absl::StrCat(partial, " holds ", st.st_size, " bytes, fewer than the ",
+                                                      keep_bytes, " its checkpoint recorded; start the export anew"));
+  }
+  std::FILE* file = std::fopen(partial.c_str(), "r+b");
+  if (file == nullptr) return ErrnoError(errno, "cannot open", partial);
+  // Bytes past the checkpoint belong to a page that was never vouched for.
+  if (::ftruncate(fileno(file), static_cast<off_t>(keep_bytes)) != 0 || std::fseek(file, 0, SEEK_END) != 0) {
+    const int error = errno;
+    std::fclose(file);
+    return ErrnoError(error, "cannot truncate", partial);
+  }
+  std::setvbuf(file, nullptr, _IOFBF, kBufferSize);
+  return std::unique_ptr<OutputFile>(new OutputFile(path, std::move(partial), file));
+}
+
+absl::StatusOr<int64_t> OutputFile::Flush() {
+  if (file_ == nullptr) return absl::FailedPreconditionError(absl::StrCat(path_, " is closed"));
+  if (std::fflush(file_) != 0) return ErrnoError(errno, "cannot write", partial_path_);
+  const off_t at = ::ftello(file_);
+  if (at < 0) return ErrnoError(errno, "cannot tell the size of", partial_path_);
+  return static_cast<int64_t>(at);
+}
+
+void OutputFile::Keep() {
+  if (file_ == nullptr) return;
+  std::fflush(file_);
+  std::fclose(file_);
+  file_ = nullptr;
+}
+
 OutputFile::OutputFile(std::string path, std::string partial_path, std::FILE* file)
     : path_(std::move(path)), partial_path_(std::move(partial_path)), file_(file) {}
 

@@ -9,6 +9,7 @@
 #ifndef GHL_CLIENT_OUTPUT_FILE_H_
 #define GHL_CLIENT_OUTPUT_FILE_H_
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -29,6 +30,19 @@ class OutputFile {
   ~OutputFile();
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
+
+  /// Reopens the "<path>.partial" an interrupted export left, keeps its
+  /// first `keep_bytes` (what its checkpoint vouches for) and appends after.
+  /// @return NOT_FOUND without a partial file; FAILED_PRECONDITION when it
+  ///         is shorter than `keep_bytes` (it is not the checkpoint's file).
+  static absl::StatusOr<std::unique_ptr<OutputFile>> Reopen(const std::string& path, int64_t keep_bytes);
+
+  /// Hands everything written so far to the OS (survives this process
+  /// being killed) and returns the partial file's size.
+  absl::StatusOr<int64_t> Flush();
+
+  /// Closes and keeps the partial file (an export to be resumed).
+  void Keep();
 
   /// Appends bytes (buffered).
   /// @return an errno-derived error on a write failure (e.g. disk full).

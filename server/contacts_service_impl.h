@@ -12,18 +12,36 @@
 #ifndef GHL_SERVER_CONTACTS_SERVICE_IMPL_H_
 #define GHL_SERVER_CONTACTS_SERVICE_IMPL_H_
 
+#include <atomic>
 #include <memory>
 
 #include "adapters/ghl/contacts/contacts_connection.h"
+#include "adapters/ghl/core/rate_budget.h"
 #include "ghl/contacts/v1/contacts_service.grpc.pb.h"
 #include "server/worker_pool.h"
 
 namespace ghl::server {
 
+/// Trailing metadata of a stream ended by a gateway shutdown: the resume
+/// token of the last page delivered (the request's own token before any).
+inline constexpr char kResumeTokenMetadata[] = "ghl-resume-token";
+
 class ContactsServiceImpl final : public ghl::contacts::v1::ContactsService::CallbackService {
  public:
   ContactsServiceImpl(std::shared_ptr<ghl::contacts::ContactsConnection> connection, WorkerPool* pool)
       : connection_(std::move(connection)), pool_(pool) {}
+
+  /// Graceful shutdown: every ListContacts, SearchContacts and
+  /// ListBusinessContacts stream ends at its next page boundary with
+  /// UNAVAILABLE and the resume token of the last page it delivered
+  /// (trailing metadata kResumeTokenMetadata), so the caller continues on
+  /// another gateway. Unary calls are not affected.
+  void StartDraining() { draining_.store(true); }
+
+  /// The per-location budget the transport paces by (may stay unset): a
+  /// ListContacts stream whose location has no free slot waits for it on a
+  /// pool timer instead of sleeping on a worker. Call before serving.
+  void SetRateBudget(std::shared_ptr<RateBudget> budget) { budget_ = std::move(budget); }
 
   grpc::ServerUnaryReactor* GetContact(grpc::CallbackServerContext* context,
                                        const ghl::contacts::v1::GetContactRequest* request,
@@ -88,6 +106,8 @@ class ContactsServiceImpl final : public ghl::contacts::v1::ContactsService::Cal
 
   std::shared_ptr<ghl::contacts::ContactsConnection> connection_;
   WorkerPool* pool_;
+  std::atomic<bool> draining_{false};
+  std::shared_ptr<RateBudget> budget_;
 };
 
 }  // namespace ghl::server

@@ -7,6 +7,7 @@
 // The two streams share PageStreamReactor: it fetches one upstream page on
 // the pool, writes it, and fetches the next only after the write completed
 // (at most one page buffered, no thread held while the caller reads).
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -36,9 +37,13 @@ class PageStreamReactor final : public grpc::ServerWriteReactor<Response> {
  public:
   using FetchFn = std::function<absl::Status(Response* response, bool* last)>;
 
+  // `draining` set: end at the next page boundary with UNAVAILABLE and the
+  // resume token after the last page delivered (`initial_token` before any).
   PageStreamReactor(grpc::CallbackServerContext* context, WorkerPool* pool,
-                    const absl::Status& ready, FetchFn fetch)
-      : context_(context), pool_(pool), fetch_(std::move(fetch)) {
+                    const absl::Status& ready, FetchFn fetch, const std::atomic<bool>* draining,
+                    std::string initial_token)
+      : context_(context), pool_(pool), fetch_(std::move(fetch)), draining_(draining),
+        delivered_token_(std::move(initial_token)) {
     if (!ready.ok()) {
       this->Finish(ToGrpcStatus(ready));
       return;
@@ -55,6 +60,7 @@ class PageStreamReactor final : public grpc::ServerWriteReactor<Response> {
       this->Finish(grpc::Status::OK);
       return;
     }
+    delivered_token_ = response_.resume_token();
     ScheduleFetch();
   }
 
@@ -62,6 +68,14 @@ class PageStreamReactor final : public grpc::ServerWriteReactor<Response> {
 
  private:
   void ScheduleFetch() {
+    if (draining_->load()) {
+      context_->AddTrailingMetadata(kResumeTokenMetadata, delivered_token_);
+      this->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                absl::StrCat("ghl-gateway is shutting down; resume with the last page's "
+                                             "resume_token (also in trailing metadata ",
+                                             kResumeTokenMetadata, ")")));
+      return;
+    }
     if (!pool_->Post([this] { Fetch(); })) {
       this->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                                 "ghl-gateway is shutting down; retry elsewhere"));
@@ -87,6 +101,8 @@ class PageStreamReactor final : public grpc::ServerWriteReactor<Response> {
   grpc::CallbackServerContext* context_;
   WorkerPool* pool_;
   FetchFn fetch_;
+  const std::atomic<bool>* draining_;
+  std::string delivered_token_;
   Response response_;
   bool last_ = false;
 };
@@ -140,7 +156,8 @@ grpc::ServerWriteReactor<v1::SearchContactsResponse>* ContactsServiceImpl::Searc
     std::vector<v1::Contact> contacts;
     int64_t total = -1;
     if (!pager.done()) {
-      auto page = pager.NextPage([context] { return context->IsCancelled(); });
+      auto page = pager.NextPage([context] { return context->IsCancelled(); },
+                                 FromGrpcDeadline(context->deadline()));
       if (!page.ok()) return page.status();
       contacts = std::move(page->contacts);
       total = page->total;
@@ -153,7 +170,8 @@ grpc::ServerWriteReactor<v1::SearchContactsResponse>* ContactsServiceImpl::Searc
              position.done, EncodeSearchToken(*request, position), request->read_mask(), out);
     return absl::OkStatus();
   };
-  return new PageStreamReactor<v1::SearchContactsResponse>(context, pool_, ready, std::move(fetch));
+  return new PageStreamReactor<v1::SearchContactsResponse>(context, pool_, ready, std::move(fetch), &draining_,
+                                                           request->resume_token());
 }
 
 grpc::ServerWriteReactor<v1::ListBusinessContactsResponse>*
@@ -183,7 +201,8 @@ ContactsServiceImpl::ListBusinessContacts(grpc::CallbackServerContext* context,
     std::vector<v1::Contact> contacts;
     int64_t total = -1;
     if (!pager.done()) {
-      auto page = pager.NextPage([context] { return context->IsCancelled(); });
+      auto page = pager.NextPage([context] { return context->IsCancelled(); },
+                                 FromGrpcDeadline(context->deadline()));
       if (!page.ok()) return page.status();
       contacts = std::move(page->contacts);
       total = page->total;
@@ -195,8 +214,8 @@ ContactsServiceImpl::ListBusinessContacts(grpc::CallbackServerContext* context,
              request->read_mask(), out);
     return absl::OkStatus();
   };
-  return new PageStreamReactor<v1::ListBusinessContactsResponse>(context, pool_, ready,
-                                                                 std::move(fetch));
+  return new PageStreamReactor<v1::ListBusinessContactsResponse>(context, pool_, ready, std::move(fetch),
+                                                                 &draining_, request->resume_token());
 }
 
 grpc::ServerUnaryReactor* ContactsServiceImpl::UpsertContact(

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/contacts/contacts_connection.h"
 #include "adapters/ghl/http/curl_http_transport.h"
+#include "adapters/ghl/http/paced_http_transport.h"
 #include "server/catalog_service_impl.h"
 #include "server/caller_auth.h"
 #include "server/contacts_service_impl.h"
@@ -30,7 +31,20 @@ struct Gateway::State {
 absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& config,
                                                         std::shared_ptr<http::HttpTransport> transport,
                                                         std::shared_ptr<auth::TokenSource> tokens) {
-  if (!transport) transport = http::MakeCurlHttpTransport();
+  if (!transport) {
+    http::CurlOptions curl;
+    curl.max_response_bytes = static_cast<size_t>(config.max_response_mb) << 20;
+    transport = http::MakeCurlHttpTransport(curl);
+  }
+  std::shared_ptr<RateBudget> budget;
+  if (config.pacing) {
+    RateBudgetConfig budget_config;
+    budget_config.max_per_interval = config.pacing_default_max;
+    budget_config.interval = config.pacing_default_interval;
+    budget_config.margin = config.pacing_margin;
+    budget = std::make_shared<RateBudget>(budget_config);
+    transport = http::MakePacedHttpTransport(std::move(transport), budget);
+  }
   auto built_auth = BuildGatewayAuth(config, transport, std::move(tokens));
   if (!built_auth.ok()) return built_auth.status();
   tokens = (*built_auth)->tokens;
@@ -39,6 +53,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   options.call_timeout = config.upstream_timeout;
   options.retry.max_attempts = config.retry_max_attempts;
   options.retry.max_elapsed = config.retry_max_elapsed;
+  options.search_lookahead = config.search_prefetch_pages;
   options.initial_backoff = config.retry_initial_backoff;
   options.max_backoff = config.retry_max_backoff;
   auto connection = std::make_shared<contacts::ContactsConnection>(std::move(stub), options);
@@ -49,6 +64,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   s.auth = *std::move(built_auth);
   s.pool = std::make_unique<WorkerPool>(config.workers);
   s.contacts = std::make_unique<ContactsServiceImpl>(std::move(connection), s.pool.get());
+  s.contacts->SetRateBudget(budget);
   s.resources = MakeResourceServices(transport, config.upstream, tokens, options, s.pool.get());
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -88,6 +104,8 @@ void Gateway::Shutdown(absl::Duration grace) {
   // A Start that could not listen left no server behind.
   if (state_->server) {
     state_->server->GetHealthCheckService()->SetServingStatus(false);
+    // Streams end at their next page boundary with a resume token (issue 5).
+    state_->contacts->StartDraining();
     state_->server->Shutdown(std::chrono::system_clock::now() +
                              std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
     state_->server->Wait();

@@ -89,6 +89,46 @@ const std::vector<Option>& Options() {
        [](const std::string& v, GatewayConfig* c) {
          return SetMillis("--retry-max-elapsed-ms", v, &c->retry_max_elapsed);
        }},
+      // Pacing (issue 5): the per-location budget fed by GHL's headers.
+      {"pacing", "GHL_PACING", "pace calls per location by GHL's X-RateLimit-* headers (on|off)",
+       [](const GatewayConfig& c) { return std::string(c.pacing ? "on" : "off"); },
+       [](const std::string& v, GatewayConfig* c) {
+         if (v != "on" && v != "off") return absl::InvalidArgumentError("--pacing: expected on or off");
+         c->pacing = v == "on";
+         return absl::OkStatus();
+       }},
+      {"rate-limit-max", "GHL_RATE_LIMIT_MAX",
+       "requests per interval assumed for a location until GHL's headers say (X-RateLimit-Max)",
+       [](const GatewayConfig& c) { return absl::StrCat(c.pacing_default_max); },
+       [](const std::string& v, GatewayConfig* c) {
+         return SetInt("--rate-limit-max", v, 1, 1000000, &c->pacing_default_max);
+       }},
+      {"rate-limit-interval-ms", "GHL_RATE_LIMIT_INTERVAL_MS",
+       "burst interval assumed until GHL's headers say (X-RateLimit-Interval-Milliseconds)",
+       [](const GatewayConfig& c) { return Ms(c.pacing_default_interval); },
+       [](const std::string& v, GatewayConfig* c) {
+         return SetMillis("--rate-limit-interval-ms", v, &c->pacing_default_interval);
+       }},
+      {"max-response-mb", "GHL_MAX_RESPONSE_MB", "largest upstream answer accepted, in MiB (bigger ones are aborted)",
+       [](const GatewayConfig& c) { return absl::StrCat(c.max_response_mb); },
+       [](const std::string& v, GatewayConfig* c) {
+         return SetInt("--max-response-mb", v, 1, 1024, &c->max_response_mb);
+       }},
+      {"search-prefetch-pages", "GHL_SEARCH_PREFETCH_PAGES",
+       "search pages kept in flight ahead of the caller while GHL pages by number (0 = one at a time)",
+       [](const GatewayConfig& c) { return absl::StrCat(c.search_prefetch_pages); },
+       [](const std::string& v, GatewayConfig* c) {
+         return SetInt("--search-prefetch-pages", v, 0, 16, &c->search_prefetch_pages);
+       }},
+      {"pacing-margin-ms", "GHL_PACING_MARGIN_MS",
+       "safety margin added to each window-derived send time (network jitter)",
+       [](const GatewayConfig& c) { return Ms(c.pacing_margin); },
+       [](const std::string& v, GatewayConfig* c) {
+         int ms = 0;
+         if (auto s = SetInt("--pacing-margin-ms", v, 0, 60000, &ms); !s.ok()) return s;
+         c->pacing_margin = absl::Milliseconds(ms);
+         return absl::OkStatus();
+       }},
       {"port-file", "GHL_GATEWAY_PORT_FILE", "write the bound port here once listening",
        [](const GatewayConfig& c) { return c.port_file; },
        [](const std::string& v, GatewayConfig* c) {

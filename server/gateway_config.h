@@ -30,6 +30,17 @@ struct GatewayConfig {
   absl::Duration retry_initial_backoff = absl::Milliseconds(250);
   absl::Duration retry_max_backoff = absl::Seconds(10);
   absl::Duration retry_max_elapsed = absl::Seconds(60);
+  /// Per-location pacing by GHL's rate-limit headers (issue 5).
+  bool pacing = true;
+  /// Limits assumed for a location before its first answer.
+  int pacing_default_max = 100;
+  absl::Duration pacing_default_interval = absl::Seconds(10);
+  /// Added to each window-derived send time (network jitter).
+  absl::Duration pacing_margin = absl::Milliseconds(100);
+  /// Largest upstream answer accepted (a bigger one is aborted, UNAVAILABLE).
+  int max_response_mb = 32;
+  /// Search pages fetched ahead while paging by page number (0 = none).
+  int search_prefetch_pages = 4;
   /// If set, the bound port is written here once listening (for --listen :0).
   std::string port_file;
   /// location id -> token, from the tokens file and GHL_LOCATION_TOKENS.

@@ -72,7 +72,7 @@ std::vector<FlagSpec> CommandFlags(Command command) {
     case Command::kExport:
       return {{"location", FlagKind::kValue}, {"format", FlagKind::kValue}, {"out", FlagKind::kValue},
               {"page-size", FlagKind::kValue}, {"query", FlagKind::kValue},  {"fields", FlagKind::kValue},
-              {"bom", FlagKind::kBool},        {"no-bom", FlagKind::kBool}};
+              {"bom", FlagKind::kBool},        {"no-bom", FlagKind::kBool},       {"resume", FlagKind::kBool}};
     case Command::kCreate: {
       std::vector<FlagSpec> flags = ContactFieldFlags();
       flags.push_back({"location", FlagKind::kValue});
@@ -361,6 +361,10 @@ absl::Status BuildExport(const GivenFlags& flags, Invocation* invocation) {
     return Usage("--bom/--no-bom apply to --format csv only");
   }
   invocation->bom = !flags.Has("no-bom");
+  invocation->resume = flags.Has("resume");
+  if (invocation->resume && invocation->format != ExportFormat::kJsonl) {
+    return Usage("--resume continues JSONL exports only (--format jsonl)");
+  }
   return absl::OkStatus();
 }
 
@@ -582,11 +586,14 @@ Flags:
 )";
     case Command::kExport:
       return R"(Usage: ghlctl export --location L --format jsonl|csv --out FILE
-                     [--page-size N] [--query Q] [--fields a,b] [--no-bom]
+                     [--page-size N] [--query Q] [--fields a,b] [--no-bom] [--resume]
 
 Writes every contact of a location to FILE. The file appears only when the
 export is complete (it is written as FILE.partial, then renamed). A broken
 stream is resumed from the last page received: nothing is lost or repeated.
+A JSONL export that fails anyway (gateway gone for good, ghlctl killed)
+keeps FILE.partial and a checkpoint (FILE.partial.resume, updated after
+every page); run the same command with --resume to continue it.
 
 Progress goes to stderr: a live bar on a terminal, otherwise one line every
 10 s. At the end one summary line goes to stdout:
@@ -597,6 +604,8 @@ Flags:
   --out FILE       Output file. Required.
   --format F       jsonl or csv; may be omitted when FILE ends in .jsonl or .csv.
   --page-size N    Contacts per upstream page, 1-100 (default: the gateway's, 100).
+  --resume         Continue the interrupted JSONL export to FILE from its
+                   checkpoint (same --location, --query, --page-size, --fields).
   --query Q        GHL free-text contact query; default all contacts.
   --fields a,b     Only these fields per contact (read mask).
   --no-bom         CSV: do not start the file with a UTF-8 BOM.

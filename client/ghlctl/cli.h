@@ -78,6 +78,8 @@ struct Invocation {
   std::string query;
   /// export: CSV byte order mark (--bom / --no-bom).
   bool bom = true;
+  /// export: --resume (continue the interrupted export to --out).
+  bool resume = false;
 
   /// create/update: the contact built from --json or the field flags.
   ghl::contacts::v1::Contact contact;

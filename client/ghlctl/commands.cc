@@ -1,5 +1,6 @@
 #include "client/ghlctl/commands.h"
 
+#include <cstdio>
 #include <utility>
 
 #include <rapidjson/document.h>
@@ -7,8 +8,10 @@
 #include <rapidjson/stringbuffer.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
 #include "client/csv_writer.h"
+#include "client/export_checkpoint.h"
 #include "client/ghlctl/groups.h"
 #include "client/jsonl_writer.h"
 
@@ -72,21 +75,62 @@ int RunDelete(const Invocation& invocation, const ContactsClient& client, const 
 int RunExport(const Invocation& invocation, const ContactsClient& client, const Console& console,
               const RunOptions& options) {
   const absl::Time start = options.clock->Now();
+  const std::string checkpoint_path = ExportCheckpoint::PathFor(invocation.out);
+  ExportCheckpoint checkpoint;
+  checkpoint.location_id = invocation.location_id;
+  checkpoint.query = invocation.query;
+  checkpoint.page_size = invocation.page_size;
+  checkpoint.fields = absl::StrJoin(invocation.read_mask, ",");
+  int64_t resumed_contacts = 0;
+  int64_t resumed_pages = 0;
+  std::string resume_token;
+
   std::unique_ptr<ContactWriter> writer;
+  JsonlWriter* jsonl = nullptr;  // checkpointed after every page
   if (invocation.format == ExportFormat::kCsv) {
     absl::StatusOr<std::unique_ptr<CsvWriter>> csv = CsvWriter::Create(invocation.out, CsvOptions{invocation.bom});
     if (!csv.ok()) return Fail(console, csv.status(), kExitLocalError);
     writer = *std::move(csv);
+  } else if (invocation.resume) {
+    absl::StatusOr<ExportCheckpoint> saved = ExportCheckpoint::Load(checkpoint_path);
+    if (!saved.ok()) {
+      if (saved.status().code() == absl::StatusCode::kNotFound) {
+        return Fail(console,
+                    absl::NotFoundError(absl::StrCat("--resume: no interrupted export to ", invocation.out,
+                                                     " (", checkpoint_path, " is missing); run without --resume")),
+                    kExitLocalError);
+      }
+      return Fail(console, saved.status(), kExitLocalError);
+    }
+    if (saved->location_id != checkpoint.location_id || saved->query != checkpoint.query ||
+        saved->page_size != checkpoint.page_size || saved->fields != checkpoint.fields) {
+      return Fail(console,
+                  absl::InvalidArgumentError(absl::StrCat(
+                      "--resume: the interrupted export to ", invocation.out, " was for --location ",
+                      saved->location_id, " --query '", saved->query, "' --page-size ", saved->page_size,
+                      " --fields '", saved->fields, "'; give the same flags")),
+                  kExitUsage);
+    }
+    absl::StatusOr<std::unique_ptr<JsonlWriter>> reopened = JsonlWriter::Reopen(invocation.out, saved->bytes);
+    if (!reopened.ok()) return Fail(console, reopened.status(), kExitLocalError);
+    jsonl = reopened->get();
+    writer = *std::move(reopened);
+    resumed_contacts = saved->contacts;
+    resumed_pages = saved->pages;
+    resume_token = saved->resume_token;
   } else {
-    absl::StatusOr<std::unique_ptr<JsonlWriter>> jsonl = JsonlWriter::Create(invocation.out);
-    if (!jsonl.ok()) return Fail(console, jsonl.status(), kExitLocalError);
-    writer = *std::move(jsonl);
+    absl::StatusOr<std::unique_ptr<JsonlWriter>> created = JsonlWriter::Create(invocation.out);
+    if (!created.ok()) return Fail(console, created.status(), kExitLocalError);
+    jsonl = created->get();
+    writer = *std::move(created);
+    std::remove(checkpoint_path.c_str());  // a stale one must not resume this export
   }
 
   v1::ListContactsRequest request;
   request.set_location_id(invocation.location_id);
   request.set_page_size(invocation.page_size);
   request.set_query(invocation.query);
+  request.set_resume_token(resume_token);
   SetReadMask(invocation.read_mask, request.mutable_read_mask());
 
   ProgressRenderer::Options progress_options = options.progress;
@@ -96,22 +140,49 @@ int RunExport(const Invocation& invocation, const ContactsClient& client, const 
   // A write failure is ours (exit 3), not the gateway's: remember it apart
   // from the status ExportContacts returns.
   absl::Status write_status;
+  absl::Status checkpoint_status;
   absl::StatusOr<ExportProgress> result = client.ExportContacts(
       request,
       [&](const v1::Contact& contact) {
         write_status = writer->Write(contact);
         return write_status;
       },
-      [&renderer](const ExportProgress& progress) { renderer.Update(progress); });
+      [&](const ExportProgress& progress) {
+        renderer.Update(progress);
+        if (jsonl == nullptr || !checkpoint_status.ok() || progress.resume_token.empty()) return;
+        // The page's contacts reached the file: vouch for them.
+        absl::StatusOr<int64_t> bytes = jsonl->Flush();
+        if (!bytes.ok()) {
+          checkpoint_status = bytes.status();
+          return;
+        }
+        checkpoint.resume_token = progress.resume_token;
+        checkpoint.bytes = *bytes;
+        checkpoint.contacts = resumed_contacts + progress.contacts;
+        checkpoint.pages = resumed_pages + progress.pages;
+        checkpoint_status = checkpoint.Save(checkpoint_path);
+      });
   renderer.Finish();
   if (!result.ok()) {
-    writer->Abort();
+    // Resumable: the file holds whole pages up to a checkpoint (this run's,
+    // or, when resuming failed before a new page, the one it started from).
+    const bool have_checkpoint = !checkpoint.resume_token.empty() || invocation.resume;
+    if (jsonl != nullptr && write_status.ok() && checkpoint_status.ok() && have_checkpoint) {
+      jsonl->Keep();
+      const int64_t saved = checkpoint.resume_token.empty() ? resumed_contacts : checkpoint.contacts;
+      *console.err << "ghlctl: " << saved << " contacts are saved in " << invocation.out
+                   << ".partial; run the same command with --resume to continue\n";
+    } else {
+      writer->Abort();
+      std::remove(checkpoint_path.c_str());
+    }
     return Fail(console, result.status(), write_status.ok() ? kExitRpcError : kExitLocalError);
   }
   absl::Status finished = writer->Finish();
   if (!finished.ok()) return Fail(console, finished, kExitLocalError);
-  *console.out << FormatExportSummary(result->contacts, result->pages, options.clock->Now() - start,
-                                      invocation.out)
+  std::remove(checkpoint_path.c_str());
+  *console.out << FormatExportSummary(resumed_contacts + result->contacts, resumed_pages + result->pages,
+                                      options.clock->Now() - start, invocation.out)
                << '\n'
                << std::flush;
   return kExitOk;

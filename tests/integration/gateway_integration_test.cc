@@ -4,12 +4,15 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
+#include <atomic>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
 #include "adapters/ghl/contacts/contact_mapping.h"
+#include "ghl/rpc/v1/error_details.pb.h"
 #include "tests/integration/stack.h"
 
 namespace ghl::testing {
@@ -380,6 +383,7 @@ TEST(GatewayErrors, RateLimitPastRetriesIsUnavailableWith429) {
   o.rate_limit_max = 2;
   o.rate_limit_interval_ms = 60000;
   o.retry_max_attempts = 2;
+  o.pacing = false;  // without the budget, GHL's 429s reach the retry loop
   Stack stack(o);
   ASSERT_EQ(stack.error(), "");
   ListContactsRequest r;
@@ -388,6 +392,91 @@ TEST(GatewayErrors, RateLimitPastRetriesIsUnavailableWith429) {
   EXPECT_EQ(listing.status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_THAT(listing.status.error_message(), AllOf(HasSubstr("GHL HTTP 429"), HasSubstr("after 2 attempts")));
   EXPECT_EQ(listing.pages.size(), 2u);  // what was delivered stays delivered; the token resumes
+}
+
+TEST(GatewayPacing, PacesInsteadOfDrawing429sAndFailsFastPastTheDeadline) {
+  StackOptions o;
+  o.rate_limit_max = 2;
+  o.rate_limit_interval_ms = 60000;
+  Stack stack(o);
+  ASSERT_EQ(stack.error(), "");
+  ListContactsRequest r;
+  r.set_location_id(kDemoLocation);
+  // GHL's headers say the window is spent after two pages; the next slot is
+  // a minute away, past the caller's deadline: fail now, not in a minute.
+  auto listing = ListAll(stack.stub(), r, -1, std::chrono::seconds(20));
+  EXPECT_EQ(listing.status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << listing.status.error_message();
+  EXPECT_THAT(listing.status.error_message(), HasSubstr("after the call's deadline"));
+  EXPECT_EQ(listing.pages.size(), 2u);
+  EXPECT_EQ(stack.sandbox().Stats().rate_limited_429, 0u);
+  EXPECT_EQ(stack.sandbox().Stats().requests, 2u);
+}
+
+TEST(GatewayPacing, ASpentDailyBudgetIsResourceExhaustedWithRetryInfo) {
+  StackOptions o;
+  o.rate_limit_max = 1000000;
+  o.rate_limit_daily = 2;
+  Stack stack(o);
+  ASSERT_EQ(stack.error(), "");
+  ListContactsRequest r;
+  r.set_location_id(kDemoLocation);
+  auto listing = ListAll(stack.stub(), r);
+  EXPECT_EQ(listing.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << listing.status.error_message();
+  EXPECT_THAT(listing.status.error_message(), HasSubstr("daily GHL request budget"));
+  EXPECT_EQ(listing.pages.size(), 2u);
+  // Failed fast: GHL was not asked a third time.
+  EXPECT_EQ(stack.sandbox().Stats().requests, 2u);
+  ghl::rpc::v1::RpcStatus details;
+  ASSERT_TRUE(details.ParseFromString(listing.status.error_details()));
+  ASSERT_EQ(details.details_size(), 1);
+  EXPECT_EQ(details.details(0).type_url(), "type.googleapis.com/google.rpc.RetryInfo");
+  ghl::rpc::v1::RetryInfo info;
+  ASSERT_TRUE(info.ParseFromString(details.details(0).value()));
+  EXPECT_GT(info.retry_delay().seconds(), 0);
+  EXPECT_LE(info.retry_delay().seconds(), 86400);
+}
+
+TEST(GatewayPacing, AStreamWaitingForTheBudgetHoldsNoWorker) {
+  StackOptions o;
+  o.demo_data = false;
+  o.generated_contacts = 300;  // 3 pages
+  o.rate_limit_max = 2;
+  o.rate_limit_interval_ms = 5000;
+  o.workers = 1;
+  Stack stack(o);
+  ASSERT_EQ(stack.error(), "");
+  std::atomic<int> pages{0};
+  Listing listing;
+  std::thread reader([&] {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    ListContactsRequest r;
+    r.set_location_id(kDemoLocation);
+    auto stream = stack.stub().ListContacts(&ctx, r);
+    ghl::contacts::v1::ListContactsResponse page;
+    while (stream->Read(&page)) {
+      for (const auto& c : page.contacts()) listing.ids.push_back(c.id());
+      ++pages;
+    }
+    listing.status = stream->Finish();
+  });
+  while (pages.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // The stream now waits ~5 s for GHL's window. With the only worker asleep
+  // in that wait, this call (validated on the pool) would miss its deadline.
+  GetContactRequest bad;
+  bad.set_location_id(kDemoLocation);
+  bad.set_contact_id("not/an/id");
+  Contact out;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+  const grpc::Status s = stack.stub().GetContact(&ctx, bad, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  reader.join();
+  ASSERT_TRUE(listing.status.ok()) << listing.status.error_message();
+  EXPECT_EQ(listing.ids.size(), 300u);
+  EXPECT_EQ(stack.sandbox().Stats().rate_limited_429, 0u);
 }
 
 TEST(GatewayStorm, A429StormIsRetriedAndTheExportCompletes) {

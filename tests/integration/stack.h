@@ -37,7 +37,11 @@ struct StackOptions {
   bool prism_errors = true;        // --errors: violations fail the call
   int rate_limit_max = 100;  // GHL's real burst limit
   int rate_limit_interval_ms = 10000;
+  int rate_limit_daily = 200000;  // GHL's real daily limit
   int retry_max_attempts = 6;
+  bool pacing = true;  // the gateway's per-location budget (issue 5)
+  int workers = 4;     // the gateway's worker threads
+  ghl::sandbox::FaultPlan faults;  // injected by the sandbox (issue 5)
   std::string gateway_token = kFullToken;  // token the gateway sends for the demo location
 };
 
@@ -62,6 +66,8 @@ class Stack {
                  {kReadOnlyToken, kDemoLocation, {"contacts.readonly"}}};
     so.rate_limit_max = o.rate_limit_max;
     so.rate_limit_interval_ms = o.rate_limit_interval_ms;
+    so.rate_limit_daily = o.rate_limit_daily;
+    so.faults = o.faults;
     sandbox_ = std::make_unique<ghl::sandbox::Sandbox>(so);
     auto started = sandbox_->Start();
     if (!started.ok()) {
@@ -84,20 +90,25 @@ class Stack {
     ghl::server::GatewayConfig gc;
     gc.listen = "127.0.0.1:0";
     gc.upstream = upstream;
-    gc.workers = 4;
+    gc.workers = o.workers;
     gc.retry_max_attempts = o.retry_max_attempts;
+    gc.pacing = o.pacing;
     gc.retry_initial_backoff = absl::Milliseconds(20);
     gc.retry_max_backoff = absl::Milliseconds(500);
     gc.tokens = {{kDemoLocation, o.gateway_token}, {kReadOnlyLocation, kReadOnlyToken}};
-    auto gateway = ghl::server::Gateway::Start(gc);
-    if (!gateway.ok()) {
-      error_ = absl::StrCat("gateway: ", gateway.status().message());
-      return;
-    }
-    gateway_ = std::move(*gateway);
-    channel_ = grpc::CreateChannel(gateway_->address(), grpc::InsecureChannelCredentials());
-    stub_ = ghl::contacts::v1::ContactsService::NewStub(channel_);
+    gateway_config_ = gc;
+    StartGateway();
   }
+
+  /// Starts a fresh gateway (new port, new budget) in front of the same
+  /// upstream, after shutting down the current one (a gateway restart).
+  void RestartGateway() {
+    if (gateway_) gateway_->Shutdown(absl::Seconds(2));
+    gateway_.reset();
+    StartGateway();
+  }
+  /// The running gateway.
+  ghl::server::Gateway& gateway() { return *gateway_; }
   ~Stack() {
     if (gateway_) gateway_->Shutdown(absl::Seconds(2));
     if (prism_) prism_->Stop();
@@ -119,6 +130,18 @@ class Stack {
   std::unique_ptr<ghl::sandbox::Sandbox> sandbox_;
   std::unique_ptr<Subprocess> prism_;
   std::string prism_log_;
+  void StartGateway() {
+    auto gateway = ghl::server::Gateway::Start(gateway_config_);
+    if (!gateway.ok()) {
+      error_ = absl::StrCat("gateway: ", gateway.status().message());
+      return;
+    }
+    gateway_ = std::move(*gateway);
+    channel_ = grpc::CreateChannel(gateway_->address(), grpc::InsecureChannelCredentials());
+    stub_ = ghl::contacts::v1::ContactsService::NewStub(channel_);
+  }
+
+  ghl::server::GatewayConfig gateway_config_;
   std::unique_ptr<ghl::server::Gateway> gateway_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<ghl::contacts::v1::ContactsService::Stub> stub_;
@@ -132,10 +155,11 @@ struct Listing {
 };
 
 inline Listing ListAll(ghl::contacts::v1::ContactsService::Stub& stub,
-                       const ghl::contacts::v1::ListContactsRequest& request, int max_pages = -1) {
+                       const ghl::contacts::v1::ListContactsRequest& request, int max_pages = -1,
+                       std::chrono::seconds deadline = std::chrono::seconds(120)) {
   Listing out;
   grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  ctx.set_deadline(std::chrono::system_clock::now() + deadline);
   auto reader = stub.ListContacts(&ctx, request);
   ghl::contacts::v1::ListContactsResponse page;
   while ((max_pages < 0 || static_cast<int>(out.pages.size()) < max_pages) && reader->Read(&page)) {

@@ -28,6 +28,7 @@
 #include "adapters/ghl/http/curl_http_transport.h"
 #include "ghl/contacts/v1/contacts_service.grpc.pb.h"
 #include "server/gateway.h"
+#include "tools/bench/pacing_bench.h"
 #include "tools/ghl-sandbox/sandbox.h"
 
 namespace {
@@ -55,6 +56,8 @@ struct Args {
 int Usage(const char* why) {
   if (why) std::cerr << "ghl-bench: " << why << "\n";
   std::cerr << "usage: ghl-bench (--data DIR | --contacts N) [--rounds R]\n"
+               "       ghl-bench --pacing [--contacts N] [--latency-ms L]   (issue 5: rate-limit bound)\n"
+               "       ghl-bench --memory [--small N] [--large N] [--reader-ms-per-page MS]   (gateway RSS)\n"
                "  --data DIR      a dataset folder (e.g. ../shared/data/location-demo)\n"
                "  --contacts N    a generated location of N contacts instead\n"
                "  --rounds R      measured rounds per variant (default 5; medians are printed)\n";
@@ -64,6 +67,10 @@ int Usage(const char* why) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--pacing") return ghl::bench::RunPacingBench(argc - 2, argv + 2);
+  if (argc > 1 && std::string(argv[1]) == "--memory") {
+    return ghl::bench::RunMemoryBench(argv[0], argc - 2, argv + 2);
+  }
   Args args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

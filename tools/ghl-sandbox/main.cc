@@ -69,11 +69,22 @@ Limits (per location):
   --rate-limit-daily N       requests per UTC day (default 200000)
   --storm-429 N              answer the next N API requests with 429
 
+Faults (deterministic by seed; repeat --fault for several rules):
+  --fault SPEC               KIND[:key=value,...]; kinds: latency, 429, 5xx,
+                             malformed, truncated, reset, slow, token-expiry.
+                             Keys: p=PROBABILITY, every=N, after=N, until=N (which
+                             requests), latency ms= | dist=uniform,min=,max= |
+                             dist=exponential,mean= | dist=normal,mean=,sd=;
+                             5xx code=; slow bps=. Examples: --fault latency:ms=250
+                             --fault 5xx:p=0.02,code=502 --fault token-expiry:after=500
+  --fault-seed S             seed of the fault draws (default 1)
+
   --help                     this text
 
 Admin endpoints (no auth): GET /_sandbox/health, GET /_sandbox/stats,
-POST /_sandbox/storm429?count=N, GET /_sandbox/oauth/stats,
-POST /_sandbox/oauth/expire (ends every OAuth access token now)
+POST /_sandbox/storm429?count=N, GET|PUT|DELETE /_sandbox/faults
+(PUT body: {"seed": S, "faults": ["5xx:p=0.05", {"kind": "latency", "ms": 250}]}),
+GET /_sandbox/oauth/stats, POST /_sandbox/oauth/expire (ends every OAuth access token now)
 )";
 
 int UsageError(const std::string& message) {
@@ -144,7 +155,9 @@ int main(int argc, char** argv) {
                                                           "--oauth-app-id",
                                                           "--oauth-company-id",
                                                           "--oauth-locations",
-                                                          "--access-token-lifetime"};
+                                                          "--access-token-lifetime",
+                                                          "--fault",
+                                                          "--fault-seed"};
     if (std::find(std::begin(kValueOptions), std::end(kValueOptions), name) == std::end(kValueOptions)) {
       return UsageError(absl::StrCat("unknown option ", name));
     }
@@ -210,6 +223,12 @@ int main(int argc, char** argv) {
     } else if (name == "--access-token-lifetime") {
       ok = ParseInt(value, &options.oauth.access_token_lifetime_s) &&
            options.oauth.access_token_lifetime_s > 0;
+    } else if (name == "--fault") {
+      auto rule = ghl::sandbox::ParseFaultRule(value);
+      if (!rule.ok()) return UsageError(std::string(rule.status().message()));
+      options.faults.rules.push_back(*std::move(rule));
+    } else if (name == "--fault-seed") {
+      ok = ParseInt(value, &options.faults.seed);
     } else if (name == "--threads") {
       ok = ParseInt(value, &options.worker_threads) && options.worker_threads > 0;
     } else {

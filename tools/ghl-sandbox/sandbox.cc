@@ -12,6 +12,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "tools/ghl-sandbox/text_util.h"
 
 namespace ghl::sandbox {
@@ -34,9 +35,43 @@ HttpRequest FromHttplib(const httplib::Request& req) {
 }
 
 void ToHttplib(HttpResponse out, httplib::Response& res) {
+  // Injected latency: this worker thread answers late, like a slow upstream.
+  if (out.delay > absl::ZeroDuration()) absl::SleepFor(out.delay);
   res.status = out.status;
   for (const auto& [key, value] : out.headers) res.set_header(key, value);
-  res.set_content(std::move(out.body), out.content_type.c_str());
+  if (out.delivery == HttpResponse::Delivery::kNormal) {
+    res.set_content(std::move(out.body), out.content_type.c_str());
+    return;
+  }
+  // The faults that break the transfer itself: the answer announces the
+  // whole body (Content-Length), and returning false from the provider
+  // makes cpp-httplib drop the connection mid-answer.
+  auto body = std::make_shared<std::string>(std::move(out.body));
+  const HttpResponse::Delivery delivery = out.delivery;
+  const int64_t bps = std::max<int64_t>(1, out.bytes_per_second);
+  res.set_content_provider(
+      body->size(), out.content_type.c_str(),
+      [body, delivery, bps](size_t offset, size_t length, httplib::DataSink& sink) {
+        switch (delivery) {
+          case HttpResponse::Delivery::kReset:
+            return false;
+          case HttpResponse::Delivery::kTruncate: {
+            const size_t half = body->size() / 2;
+            if (offset >= half) return false;
+            sink.write(body->data() + offset, half - offset);
+            return true;
+          }
+          case HttpResponse::Delivery::kSlow: {
+            // A tenth of a second's worth at a time.
+            const size_t chunk = std::min<size_t>(length, static_cast<size_t>(std::max<int64_t>(1, bps / 10)));
+            absl::SleepFor(absl::Milliseconds(100));
+            return sink.write(body->data() + offset, chunk);
+          }
+          case HttpResponse::Delivery::kNormal:
+            break;
+        }
+        return sink.write(body->data() + offset, length);
+      });
 }
 
 // cpp-httplib sets SO_REUSEPORT, so binding a port another server listens on

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "tools/ghl-sandbox/sandbox_oauth_options.h"
+#include "tools/ghl-sandbox/fault_injector.h"
 
 namespace ghl::sandbox {
 
@@ -66,6 +67,9 @@ struct SandboxOptions {
   int rate_limit_daily = 200000;
   /// Answer the next N API requests with 429 regardless of limits.
   int storm_429 = 0;
+  /// Injected faults (latency, 429 bursts, 5xx, malformed / truncated
+  /// bodies, resets, slow bodies, token expiry); see fault_injector.h.
+  FaultPlan faults;
 
   /// HTTP worker threads (each keep-alive connection holds one).
   int worker_threads = 32;
@@ -81,6 +85,7 @@ struct SandboxStats {
   uint64_t rate_limited_429 = 0;      ///< 429s from the burst/daily limits
   uint64_t storm_429 = 0;             ///< 429s from an injected storm
   int storm_remaining = 0;            ///< storm 429s still to be served
+  std::map<std::string, uint64_t> faults;  ///< injected faults per kind (fault_injector.h)
 };
 
 /// Reads a tokens file: a JSON array of

@@ -115,6 +115,7 @@ SandboxService::SandboxService(SandboxOptions options)
                                options_.rate_limit_daily}),
       id_rng_(MixSeed(options_.seed, uint64_t{1} << 63)) {
   for (const auto& grant : options_.tokens) tokens_.emplace(grant.token, grant);
+  faults_.SetPlan(options_.faults);
   storm_remaining_.store(options_.storm_429 > 0 ? options_.storm_429 : 0);
   RegisterRoutes();
 }
@@ -336,6 +337,7 @@ SandboxStats SandboxService::Stats() const {
   std::lock_guard<std::mutex> lock(stats_mu_);
   SandboxStats s = stats_;
   s.storm_remaining = storm_remaining_.load();
+  s.faults = faults_.Counts();
   return s;
 }
 
@@ -389,10 +391,28 @@ HttpResponse SandboxService::Handle(const HttpRequest& request) {
       }
     }
     RateLimitDecision decision;
+    const FaultDecision fault = faults_.Next();
+    const bool answer_fault = fault.fault && (*fault.fault == FaultKind::k429 ||
+                                              *fault.fault == FaultKind::k5xx ||
+                                              *fault.fault == FaultKind::kTokenExpiry);
+    bool rate_headers = true;
     if (TakeStormSlot()) {
       storm = true;
       if (ctx.grant) decision = limiter_.Peek(ctx.grant->location_id, Now());
       response = Error(429, "Too Many Requests", "", ctx.trace_id);
+    } else if (answer_fault) {
+      // Answered before the operation (and before GHL's limiter counts it).
+      if (ctx.grant) decision = limiter_.Peek(ctx.grant->location_id, Now());
+      if (*fault.fault == FaultKind::k429) {
+        response = Error(429, "Too Many Requests", "", ctx.trace_id);
+      } else if (*fault.fault == FaultKind::k5xx) {
+        // A load balancer's or gateway's error: no rate-limit headers.
+        rate_headers = false;
+        response = Error(fault.status, fault.status == 503 ? "Service Unavailable" : "Internal server error",
+                         "", ctx.trace_id);
+      } else {
+        response = Error(401, "Invalid JWT", "Unauthorized", ctx.trace_id);
+      }
     } else if (ctx.grant == nullptr) {
       response = Error(401, "Invalid token: access token is invalid", "Unauthorized", ctx.trace_id);
     } else {
@@ -404,7 +424,29 @@ HttpResponse SandboxService::Handle(const HttpRequest& request) {
         response = HandleApi(*route.entry, request, ctx);
       }
     }
-    if (ctx.grant) AddRateLimitHeaders(decision, &response);
+    if (ctx.grant && rate_headers) AddRateLimitHeaders(decision, &response);
+    if (fault.fault && !answer_fault) {
+      switch (*fault.fault) {
+        case FaultKind::kMalformed:
+          // Valid HTTP, broken JSON: half the body, then text no parser takes.
+          response.body.resize(response.body.size() / 2);
+          response.body += "<html>upstream connect error</html>";
+          break;
+        case FaultKind::kTruncated:
+          response.delivery = HttpResponse::Delivery::kTruncate;
+          break;
+        case FaultKind::kReset:
+          response.delivery = HttpResponse::Delivery::kReset;
+          break;
+        case FaultKind::kSlow:
+          response.delivery = HttpResponse::Delivery::kSlow;
+          response.bytes_per_second = fault.bytes_per_second;
+          break;
+        default:
+          break;
+      }
+    }
+    response.delay = fault.delay;
   }
   response.headers.emplace_back("X-Request-Id", ctx.trace_id);
   Count(response.status, rate_limited, storm);
@@ -681,6 +723,13 @@ HttpResponse SandboxService::HandleAdmin(const HttpRequest& request) {
     w.Uint64(s.storm_429);
     w.Key("stormRemaining");
     w.Int(s.storm_remaining);
+    w.Key("faults");
+    w.StartObject();
+    for (const auto& [kind, count] : s.faults) {
+      w.Key(kind.c_str(), static_cast<rapidjson::SizeType>(kind.size()));
+      w.Uint64(count);
+    }
+    w.EndObject();
     w.Key("contacts");
     w.Uint64(contacts);
     w.EndObject();
@@ -694,6 +743,18 @@ HttpResponse SandboxService::HandleAdmin(const HttpRequest& request) {
     }
     InjectStorm429(count);
     return Json(200, absl::StrCat("{\"stormRemaining\":", storm_remaining_.load(), "}"));
+  }
+  if (path == "/_sandbox/faults") {
+    if (request.method == "PUT" || request.method == "POST") {
+      auto plan = ParseFaultPlanJson(request.body);
+      if (!plan.ok()) return Error(400, std::string(plan.status().message()), "Bad Request", NewTraceId());
+      faults_.SetPlan(*std::move(plan));
+    } else if (request.method == "DELETE") {
+      faults_.SetPlan(FaultPlan{});
+    } else if (request.method != "GET") {
+      return NotFoundRoute(request, NewTraceId());
+    }
+    return Json(200, FaultPlanJson(faults_.Plan(), faults_.Counts(), faults_.Requests()));
   }
   return NotFoundRoute(request, NewTraceId());
 }

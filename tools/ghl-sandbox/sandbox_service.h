@@ -5,8 +5,10 @@
 // counters.
 //
 // Per API request, in this order: route (unknown path -> 404 "Cannot GET
-// /x"), storm (429), token (401), rate limits (429), `Version` header (400),
-// scope (401), location (403), validation (422 / 400), then the operation.
+// /x"), storm (429), injected 429 / 5xx / token-expiry faults, token (401),
+// rate limits (429), `Version` header (400), scope (401), location (403),
+// validation (422 / 400), then the operation; then the injected body faults
+// (malformed, truncated, reset, slow) and latency (fault_injector.h).
 // Every API response carries GHL's X-RateLimit-* headers (once the token is
 // known) and an X-Request-Id equal to the error body's `traceId`.
 //
@@ -48,6 +50,7 @@
 #include "rapidjson/document.h"
 #include "tools/ghl-sandbox/contact_search.h"
 #include "tools/ghl-sandbox/contact_store.h"
+#include "tools/ghl-sandbox/fault_injector.h"
 #include "tools/ghl-sandbox/rate_limiter.h"
 #include "tools/ghl-sandbox/route_table.h"
 #include "tools/ghl-sandbox/sandbox_options.h"
@@ -77,6 +80,15 @@ struct HttpResponse {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+
+  /// How the socket layer delivers it (fault injection): in full; half the
+  /// body and then the connection closes (kTruncate); the headers and then
+  /// the connection closes (kReset); the body at `bytes_per_second` (kSlow).
+  enum class Delivery { kNormal, kTruncate, kReset, kSlow };
+  Delivery delivery = Delivery::kNormal;
+  int64_t bytes_per_second = 0;
+  /// Added latency: the socket layer waits this long before answering.
+  absl::Duration delay;
 };
 
 /// What a loaded or generated dataset holds, for start-up messages.
@@ -109,6 +121,10 @@ class SandboxService {
 
   /// Makes the next `count` API requests answer 429 (adds to any storm).
   void InjectStorm429(int count);
+  /// Replaces the fault plan (restarting its request numbering).
+  void SetFaultPlan(FaultPlan plan) { faults_.SetPlan(std::move(plan)); }
+  /// The fault plan in force.
+  FaultPlan GetFaultPlan() const { return faults_.Plan(); }
   /// Counters since creation.
   SandboxStats Stats() const;
   /// What was loaded at creation.
@@ -208,6 +224,7 @@ class SandboxService {
   std::unique_ptr<SandboxOAuth> oauth_;  // set in Create
   RateLimiter limiter_;
   std::atomic<int> storm_remaining_{0};
+  FaultInjector faults_;
 
   // std:: mutexes rather than absl::Mutex: Debian's abseil is not built for
   // ThreadSanitizer, which then reports false races on absl-locked data.

@@ -18,8 +18,17 @@ ExponentialBackoff MakeBackoff(const ConnectionOptions& o) {
 template <typename T>
 absl::StatusOr<T> RunRetry(const ConnectionOptions& o, Idempotency idempotency,
                            const std::function<absl::StatusOr<T>()>& attempt,
-                           const CancelFn& cancelled) {
-  return RetryLoop<T>(o.retry, MakeBackoff(o), idempotency, *o.clock, attempt, cancelled);
+                           const CancelFn& cancelled, absl::Time deadline = absl::InfiniteFuture()) {
+  return RetryLoop<T>(o.retry, MakeBackoff(o), idempotency, *o.clock, attempt, cancelled, deadline);
+}
+
+// The stub's per-call options under the caller's bounds.
+CallOptions Bounded(const ConnectionOptions& o, const CancelFn& cancelled, absl::Time deadline) {
+  CallOptions call;
+  call.timeout = o.call_timeout;
+  call.deadline = deadline;
+  call.cancelled = cancelled;
+  return call;
 }
 
 }  // namespace
@@ -39,41 +48,44 @@ absl::StatusOr<T> ContactsConnection::Retry(Idempotency idempotency,
 
 absl::StatusOr<Contact> ContactsConnection::GetContact(const std::string& location_id,
                                                        const std::string& contact_id,
-                                                       const CancelFn& cancelled) {
-  CallOptions call{options_.call_timeout};
-  return Retry<Contact>(
-      Idempotency::kIdempotent,
-      [&] { return stub_->GetContact(call, location_id, contact_id); }, cancelled);
+                                                       const CancelFn& cancelled, absl::Time deadline) {
+  const CallOptions call = Bounded(options_, cancelled, deadline);
+  return RunRetry<Contact>(
+      options_, Idempotency::kIdempotent,
+      [&] { return stub_->GetContact(call, location_id, contact_id); }, cancelled, deadline);
 }
 
 absl::StatusOr<Contact> ContactsConnection::CreateContact(const std::string& location_id,
-                                                          const Contact& contact) {
-  CallOptions call{options_.call_timeout};
-  return Retry<Contact>(
-      Idempotency::kNonIdempotent,
-      [&] { return stub_->CreateContact(call, location_id, contact); }, nullptr);
+                                                          const Contact& contact,
+                                                          const CancelFn& cancelled, absl::Time deadline) {
+  const CallOptions call = Bounded(options_, cancelled, deadline);
+  return Write<Contact>(
+      "the create", false, [&] { return stub_->CreateContact(call, location_id, contact); },
+      cancelled, deadline);
 }
 
 absl::StatusOr<Contact> ContactsConnection::UpdateContact(const std::string& location_id,
                                                           const Contact& contact,
-                                                          const google::protobuf::FieldMask& mask) {
-  CallOptions call{options_.call_timeout};
-  return Retry<Contact>(
-      Idempotency::kNonIdempotent,
-      [&] { return stub_->UpdateContact(call, location_id, contact, mask); }, nullptr);
+                                                          const google::protobuf::FieldMask& mask,
+                                                          const CancelFn& cancelled, absl::Time deadline) {
+  const CallOptions call = Bounded(options_, cancelled, deadline);
+  return Write<Contact>(
+      "the update", false, [&] { return stub_->UpdateContact(call, location_id, contact, mask); },
+      cancelled, deadline);
 }
 
 absl::Status ContactsConnection::DeleteContact(const std::string& location_id,
-                                               const std::string& contact_id) {
-  CallOptions call{options_.call_timeout};
-  auto result = Retry<bool>(
-      Idempotency::kNonIdempotent,
+                                               const std::string& contact_id,
+                                               const CancelFn& cancelled, absl::Time deadline) {
+  const CallOptions call = Bounded(options_, cancelled, deadline);
+  auto result = Write<bool>(
+      "the delete", false,
       [&]() -> absl::StatusOr<bool> {
         auto s = stub_->DeleteContact(call, location_id, contact_id);
         if (!s.ok()) return s;
         return true;
       },
-      nullptr);
+      cancelled, deadline);
   return result.status();
 }
 
@@ -92,14 +104,15 @@ ContactsPager::ContactsPager(std::shared_ptr<ContactsStub> stub, const Connectio
   }
 }
 
-absl::StatusOr<ListContactsPage> ContactsPager::NextPage(const CancelFn& cancelled) {
+absl::StatusOr<ListContactsPage> ContactsPager::NextPage(const CancelFn& cancelled,
+                                                        absl::Time deadline) {
   if (position_.done) return absl::FailedPreconditionError("the listing is already complete");
   ListContactsPageRequest request = request_;
   request.cursor = position_.cursor;
-  CallOptions call{options_.call_timeout};
+  const CallOptions call = Bounded(options_, cancelled, deadline);
   auto page = RunRetry<ListContactsPage>(
       options_, Idempotency::kIdempotent, [&] { return stub_->ListContacts(call, request); },
-      cancelled);
+      cancelled, deadline);
   if (!page.ok()) return page.status();
   // An upstream whose pages overlap (a contact at the end of one page again
   // at the start of the next) would otherwise make the caller see it twice.

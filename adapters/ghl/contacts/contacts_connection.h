@@ -42,6 +42,10 @@ struct ConnectionOptions {
   Clock* clock = nullptr;
   /// Uniform [0,1) source for jitter. Defaults to a seeded PRNG.
   std::function<double()> jitter;
+  /// Search pages fetched ahead of the one asked for while paging by page
+  /// number (pages are independent there): page latency then does not cap
+  /// a search below the rate limit. 0 = one page at a time.
+  int search_lookahead = 0;
 };
 
 /// Returns true when the caller has gone away; checked between attempts.
@@ -61,7 +65,10 @@ class ContactsPager {
  public:
   /// The next page, or an error (the pager stays where it was, so the same
   /// page can be asked for again). Must not be called once done().
-  absl::StatusOr<ListContactsPage> NextPage(const CancelFn& cancelled = nullptr);
+  /// `cancelled` and `deadline` (the caller's) bound the page's retries and
+  /// any wait for the location's rate limit.
+  absl::StatusOr<ListContactsPage> NextPage(const CancelFn& cancelled = nullptr,
+                                            absl::Time deadline = absl::InfiniteFuture());
   /// True after the last page was returned.
   bool done() const { return position_.done; }
   /// The position after the last page returned.
@@ -90,15 +97,27 @@ class ContactsConnection {
  public:
   ContactsConnection(std::shared_ptr<ContactsStub> stub, ConnectionOptions options);
 
+  // `cancelled` and `deadline` are the caller's: no retry, backoff or
+  // rate-limit wait runs past them. Create, update and delete are not
+  // idempotent: they are re-sent only when GHL surely did not act (never
+  // sent, or refused by its rate limiter with 429), and a failure after
+  // which GHL may have acted says so in its message.
   absl::StatusOr<ghl::contacts::v1::Contact> GetContact(const std::string& location_id,
                                                         const std::string& contact_id,
-                                                        const CancelFn& cancelled = nullptr);
+                                                        const CancelFn& cancelled = nullptr,
+                                                        absl::Time deadline = absl::InfiniteFuture());
   absl::StatusOr<ghl::contacts::v1::Contact> CreateContact(const std::string& location_id,
-                                                           const ghl::contacts::v1::Contact& contact);
+                                                           const ghl::contacts::v1::Contact& contact,
+                                                           const CancelFn& cancelled = nullptr,
+                                                           absl::Time deadline = absl::InfiniteFuture());
   absl::StatusOr<ghl::contacts::v1::Contact> UpdateContact(const std::string& location_id,
                                                            const ghl::contacts::v1::Contact& contact,
-                                                           const google::protobuf::FieldMask& mask);
-  absl::Status DeleteContact(const std::string& location_id, const std::string& contact_id);
+                                                           const google::protobuf::FieldMask& mask,
+                                                           const CancelFn& cancelled = nullptr,
+                                                           absl::Time deadline = absl::InfiniteFuture());
+  absl::Status DeleteContact(const std::string& location_id, const std::string& contact_id,
+                             const CancelFn& cancelled = nullptr,
+                             absl::Time deadline = absl::InfiniteFuture());
 
   /// A pager over `GET /contacts/` for `request` (its `cursor` is ignored),
   /// starting at `start` (a decoded resume token, or the beginning).
@@ -144,7 +163,9 @@ class ContactsConnection {
   // GHL may have applied in part when it answers 422.
   template <typename T>
   absl::StatusOr<T> Write(const char* operation, bool multi_target,
-                          const std::function<absl::StatusOr<T>()>& attempt);
+                          const std::function<absl::StatusOr<T>()>& attempt,
+                          const CancelFn& cancelled = nullptr,
+                          absl::Time deadline = absl::InfiniteFuture());
 
   std::shared_ptr<ContactsStub> stub_;
   ConnectionOptions options_;

@@ -58,7 +58,8 @@ std::function<absl::StatusOr<bool>()> AsStatusOr(std::function<absl::Status()> c
 
 template <typename T>
 absl::StatusOr<T> ContactsConnection::Write(const char* operation, bool multi_target,
-                                            const std::function<absl::StatusOr<T>()>& attempt) {
+                                            const std::function<absl::StatusOr<T>()>& attempt,
+                                            const CancelFn& cancelled, absl::Time deadline) {
   auto result = internal::RunRetry<T>(
       options_, Idempotency::kNonIdempotent,
       [&]() -> absl::StatusOr<T> {
@@ -67,7 +68,7 @@ absl::StatusOr<T> ContactsConnection::Write(const char* operation, bool multi_ta
         if (!r.ok() && UpstreamHttpCode(r.status()) == 429) return MarkNotSent(r.status());
         return r;
       },
-      nullptr);
+      cancelled, deadline);
   if (result.ok()) return result;
   return SayMayHaveApplied(result.status(), operation, multi_target);
 }
@@ -161,5 +162,11 @@ absl::StatusOr<v1::BulkUpdateBusinessResponse> ContactsConnection::BulkUpdateBus
   return Write<v1::BulkUpdateBusinessResponse>(
       "the business update", true, [&] { return stub_->BulkUpdateBusiness(call, request); });
 }
+
+// Create, update and delete (contacts_connection.cc) share Write.
+template absl::StatusOr<v1::Contact> ContactsConnection::Write<v1::Contact>(
+    const char*, bool, const std::function<absl::StatusOr<v1::Contact>()>&, const CancelFn&, absl::Time);
+template absl::StatusOr<bool> ContactsConnection::Write<bool>(
+    const char*, bool, const std::function<absl::StatusOr<bool>()>&, const CancelFn&, absl::Time);
 
 }  // namespace ghl::contacts

@@ -45,6 +45,13 @@ std::string TraceHeader(const HttpResponse& r) {
   return {};
 }
 
+// An unusable 2xx answer names GHL's trace id, so it can be found upstream.
+template <typename T>
+absl::StatusOr<T> Traced(absl::StatusOr<T> result, const HttpResponse& response) {
+  if (result.ok()) return result;
+  return WithUpstreamTrace(result.status(), TraceHeader(response));
+}
+
 absl::Status MalformedJson(const rapidjson::Document& doc, const std::string& body) {
   return absl::UnavailableError(absl::StrCat(
       "malformed JSON from GHL (", body.size(), " bytes, offset ", doc.GetErrorOffset(), "): ",
@@ -107,7 +114,7 @@ class DefaultContactsStub final : public ContactsStub {
                                      const std::string& contact_id) override {
     auto response = Call(options, location_id, "GET", ContactUrl(contact_id), "");
     if (!response.ok()) return response.status();
-    return ContactMember(response->body, "get-contact");
+    return Traced(ContactMember(response->body, "get-contact"), *response);
   }
 
   absl::StatusOr<ListContactsPage> ListContacts(const CallOptions& options,
@@ -122,7 +129,7 @@ class DefaultContactsStub final : public ContactsStub {
     }
     auto response = Call(options, request.location_id, "GET", url, "");
     if (!response.ok()) return response.status();
-    auto page = ParseListContactsBody(response->body);
+    auto page = Traced(ParseListContactsBody(response->body), *response);
     if (!page.ok()) return page.status();
     page->rate_limit = ReadRateLimit(*response);
     return page;
@@ -134,7 +141,7 @@ class DefaultContactsStub final : public ContactsStub {
     if (!body.ok()) return body.status();
     auto response = Call(options, location_id, "POST", absl::StrCat(base_url_, "/contacts/"), *body);
     if (!response.ok()) return response.status();
-    return ContactMember(response->body, "create-contact");
+    return Traced(ContactMember(response->body, "create-contact"), *response);
   }
 
   absl::StatusOr<Contact> UpdateContact(const CallOptions& options, const std::string& location_id,
@@ -144,7 +151,7 @@ class DefaultContactsStub final : public ContactsStub {
     if (!body.ok()) return body.status();
     auto response = Call(options, location_id, "PUT", ContactUrl(contact.id()), *body);
     if (!response.ok()) return response.status();
-    auto updated = ContactMember(response->body, "update-contact");
+    auto updated = Traced(ContactMember(response->body, "update-contact"), *response);
     if (!updated.ok()) {
       // The 2xx means GHL applied the update; say so, so nobody re-sends it.
       return absl::Status(updated.status().code(),
@@ -180,7 +187,7 @@ class DefaultContactsStub final : public ContactsStub {
     auto response = Call(options, request.request.location_id(), "POST",
                          absl::StrCat(base_url_, "/contacts/search"), *body);
     if (!response.ok()) return response.status();
-    return ParseSearchBody(response->body);
+    return Traced(ParseSearchBody(response->body), *response);
   }
 
   absl::StatusOr<v1::UpsertContactResponse> UpsertContact(
@@ -190,7 +197,7 @@ class DefaultContactsStub final : public ContactsStub {
     auto response = Call(options, request.location_id(), "POST",
                          absl::StrCat(base_url_, "/contacts/upsert"), *body);
     if (!response.ok()) return response.status();
-    return AppliedUnlessUsable(ParseUpsertContactBody(response->body), "upsert");
+    return AppliedUnlessUsable(Traced(ParseUpsertContactBody(response->body), *response), "upsert");
   }
 
   absl::StatusOr<v1::FindDuplicateContactResponse> FindDuplicateContact(
@@ -320,6 +327,9 @@ class DefaultContactsStub final : public ContactsStub {
     request.timeout = options.timeout;
     request.idempotent = options.idempotent;
     request.headers = {{"Version", kGhlApiVersion}, {"Accept", "application/json"}};
+    request.deadline = options.deadline;
+    request.cancelled = options.cancelled;
+    request.budget_key = std::string(location_id);
     if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
     request.body = std::move(body);
     std::string token;

@@ -10,6 +10,7 @@
 #define GHL_ADAPTERS_GHL_CONTACTS_CONTACTS_STUB_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,6 +88,10 @@ struct CallOptions {
   /// Whether the request may safely reach GHL twice (reads, search, an
   /// upsert that matches); see http::HttpRequest::idempotent.
   bool idempotent = false;
+  /// The caller's deadline (gRPC deadline); infinite when it set none.
+  absl::Time deadline = absl::InfiniteFuture();
+  /// True once the caller has gone away (may be empty).
+  std::function<bool()> cancelled;
 };
 
 /// One method per REST operation of apps/contacts.json used so far.

@@ -677,7 +677,11 @@ absl::StatusOr<bool> JsonMapper::ReadMessage(const Json& object, int depth, cons
       // A repeated member name: the last one wins, typed or not.
       if (*fit != Fit::kMistyped && table.extra != nullptr &&
           reflection->HasField(*msg, table.extra)) {
-        mutable_extra()->mutable_fields()->erase(std::string(name));
+        pb::Struct* extra = mutable_extra();
+        extra->mutable_fields()->erase(std::string(name));
+        // Found by the mapping fuzzer: an emptied `extra` must go too, or the
+        // message differs from the one its own JSON reads back into.
+        if (extra->fields().empty()) reflection->ClearField(msg, table.extra);
       }
     }
     if (*fit == Fit::kMistyped && table.extra == nullptr) {

@@ -37,6 +37,9 @@ absl::StatusOr<http::HttpResponse> GhlRestCall::Send(const CallOptions& options,
   request.timeout = options.timeout;
   request.idempotent = options.idempotent;
   request.headers = {{"Version", kGhlApiVersion}, {"Accept", "application/json"}};
+  request.deadline = options.deadline;
+  request.cancelled = options.cancelled;
+  request.budget_key = std::string(location_id);
   if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
   request.body = std::move(body);
   std::string token;

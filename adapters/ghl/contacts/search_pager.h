@@ -20,13 +20,25 @@
 // a capped count). Positions are plain values so a
 // resume token can carry them.
 //
+// Lookahead (ConnectionOptions::search_lookahead = W > 0): while paging by
+// page number, SearchPager keeps the next W pages in flight on their own
+// threads (each with the same retries), since numbered pages do not depend
+// on each other; NextPage then mostly collects an answer that is already
+// there. It never speculates past the page count GHL's total implies, nor
+// past the page-number cap, nor before the first answer; a failed
+// speculative page is simply fetched again when asked for.
+//
 // Thread-safety: a pager belongs to one stream and must not be used
-// concurrently.
+// concurrently (its lookahead threads are internal; the destructor waits
+// for them).
 #ifndef GHL_ADAPTERS_GHL_CONTACTS_SEARCH_PAGER_H_
 #define GHL_ADAPTERS_GHL_CONTACTS_SEARCH_PAGER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <future>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -44,10 +56,11 @@ namespace internal {
 template <typename T>
 absl::StatusOr<T> RunRetry(const ConnectionOptions& o, Idempotency idempotency,
                            const std::function<absl::StatusOr<T>()>& attempt,
-                           const CancelFn& cancelled) {
+                           const CancelFn& cancelled,
+                           absl::Time deadline = absl::InfiniteFuture()) {
   return RetryLoop<T>(
       o.retry, ExponentialBackoff(o.initial_backoff, o.max_backoff, o.backoff_multiplier, o.jitter),
-      idempotency, *o.clock, attempt, cancelled);
+      idempotency, *o.clock, attempt, cancelled, deadline);
 }
 
 }  // namespace internal
@@ -72,20 +85,43 @@ class SearchPager {
   SearchPager(std::shared_ptr<ContactsStub> stub, ConnectionOptions options,
               ghl::contacts::v1::SearchContactsRequest query, int page_limit, SearchPosition start);
 
+  /// Stops the lookahead (its retries and waits end early) and waits for it.
+  ~SearchPager();
+  SearchPager(const SearchPager&) = delete;
+  SearchPager& operator=(const SearchPager&) = delete;
+
   /// The next page, or an error (the pager stays where it was, so the same
   /// page can be asked for again). Must not be called once done().
-  absl::StatusOr<SearchPage> NextPage(const CancelFn& cancelled = nullptr);
+  /// `cancelled` and `deadline` (the caller's) bound retries and waits,
+  /// also of the pages fetched ahead.
+  absl::StatusOr<SearchPage> NextPage(const CancelFn& cancelled = nullptr,
+                                      absl::Time deadline = absl::InfiniteFuture());
   /// True after the last page was returned.
   bool done() const { return position_.done; }
   /// The position after the last page returned.
   const SearchPosition& position() const { return position_; }
 
  private:
+  // Fetches page number `page` (with retries); runs on a lookahead thread.
+  absl::StatusOr<SearchPage> FetchNumbered(SearchPageRequest request, int page, CancelFn cancelled,
+                                           absl::Time deadline) const;
+  // Starts the lookahead fetches after `page` (see the file comment).
+  void LaunchAhead(int page, const CancelFn& cancelled, absl::Time deadline);
+
   std::shared_ptr<ContactsStub> stub_;
   ConnectionOptions options_;
   SearchPageRequest request_;
   SearchPosition position_;
   std::set<std::string> seen_search_after_;
+  /// The last page number GHL's total allows (0 until the first answer).
+  int last_numbered_page_ = 0;
+  // Drops the pages fetched ahead, stopping and waiting for their threads.
+  void DropAhead();
+
+  // Set when the pages in flight are no longer wanted.
+  std::shared_ptr<std::atomic<bool>> abandon_ = std::make_shared<std::atomic<bool>>(false);
+  // Declared last: destroyed (waited for) before what the threads use.
+  std::map<int, std::future<absl::StatusOr<SearchPage>>> ahead_;
 };
 
 /// Where a business listing stands.
@@ -105,7 +141,8 @@ class BusinessContactsPager {
                         BusinessContactsPageRequest request, BusinessPosition start);
 
   /// As SearchPager::NextPage.
-  absl::StatusOr<ListContactsPage> NextPage(const CancelFn& cancelled = nullptr);
+  absl::StatusOr<ListContactsPage> NextPage(const CancelFn& cancelled = nullptr,
+                                            absl::Time deadline = absl::InfiniteFuture());
   bool done() const { return position_.done; }
   const BusinessPosition& position() const { return position_; }
 

@@ -13,6 +13,7 @@
 #ifndef GHL_ADAPTERS_GHL_CORE_RETRY_H_
 #define GHL_ADAPTERS_GHL_CORE_RETRY_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -76,13 +77,16 @@ std::function<double()> DefaultJitterSource();
 
 /// Runs `attempt` until it succeeds, fails permanently, or the policy is
 /// spent. `attempt` returns StatusOr<T>. The last error is returned, with the
-/// attempt count appended when more than one attempt was made.
+/// attempt count appended when more than one attempt was made. Retrying stops
+/// once `cancelled` says so or the next wait would end past `call_deadline`.
 template <typename T>
 absl::StatusOr<T> RetryLoop(const RetryPolicy& policy, ExponentialBackoff backoff,
                             Idempotency idempotency, Clock& clock,
                             const std::function<absl::StatusOr<T>()>& attempt,
-                            const std::function<bool()>& cancelled = nullptr) {
-  const absl::Time deadline = clock.Now() + policy.max_elapsed;
+                            const std::function<bool()>& cancelled = nullptr,
+                            absl::Time call_deadline = absl::InfiniteFuture()) {
+  // The caller's own deadline bounds the retries too: no wait ends past it.
+  const absl::Time deadline = std::min(clock.Now() + policy.max_elapsed, call_deadline);
   absl::Status last;
   int n = 0;
   while (true) {

@@ -136,6 +136,15 @@ absl::Status RedactSecret(const absl::Status& status, absl::string_view secret) 
   return out;
 }
 
+absl::Status WithUpstreamTrace(absl::Status status, absl::string_view trace_id) {
+  if (status.ok() || trace_id.empty() || status.GetPayload(kTraceIdPayload)) return status;
+  const std::string trace = Truncate(std::string(trace_id));
+  absl::Status out(status.code(), absl::StrCat(status.message(), " (traceId: ", trace, ")"));
+  status.ForEachPayload([&out](absl::string_view k, const absl::Cord& v) { out.SetPayload(k, v); });
+  out.SetPayload(kTraceIdPayload, absl::Cord(trace));
+  return out;
+}
+
 std::optional<int> UpstreamHttpCode(const absl::Status& status) {
   auto p = status.GetPayload(kHttpCodePayload);
   int code = 0;

@@ -42,6 +42,13 @@ absl::Status HttpStatusToStatus(int http_code, absl::string_view body,
 /// echo the Authorization header in its error text.
 absl::Status RedactSecret(const absl::Status& status, absl::string_view secret);
 
+/// Adds an upstream trace id to an error about a 2xx answer that could not
+/// be used (malformed, truncated, wrong shape): " (traceId: X)" in the
+/// message and the kTraceIdPayload, so the failure can be found in GHL's
+/// logs. OK statuses, an empty id, or a status that already has one are
+/// returned unchanged.
+absl::Status WithUpstreamTrace(absl::Status status, absl::string_view trace_id);
+
 /// The HTTP code an upstream error carried, if any.
 std::optional<int> UpstreamHttpCode(const absl::Status& status);
 

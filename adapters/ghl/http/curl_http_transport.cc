@@ -100,6 +100,19 @@ class CurlHttpTransport final : public HttpTransport {
   }
 
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
+    // The caller's deadline cuts the exchange's own timeout.
+    absl::Duration timeout = request.timeout;
+    bool cut_by_deadline = false;
+    if (request.deadline != absl::InfiniteFuture()) {
+      const absl::Duration left = request.deadline - DefaultClock().Now();
+      if (left <= absl::ZeroDuration()) {
+        return MarkNotSent(absl::DeadlineExceededError("the call's deadline passed before the GHL request was sent"));
+      }
+      if (left < timeout) {
+        timeout = left;
+        cut_by_deadline = true;
+      }
+    }
     EasyHandle handle = Acquire();
     CURL* h = handle.get();
     Transfer transfer;
@@ -128,7 +141,7 @@ class CurlHttpTransport final : public HttpTransport {
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(absl::ToInt64Milliseconds(options_.connect_timeout)));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
-                     static_cast<long>(std::max<int64_t>(1, absl::ToInt64Milliseconds(request.timeout))));
+                     static_cast<long>(std::max<int64_t>(1, absl::ToInt64Milliseconds(timeout))));
     curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate/br as libcurl supports
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -161,6 +174,9 @@ class CurlHttpTransport final : public HttpTransport {
         return absl::InternalError(absl::StrCat("upstream response larger than ",
                                                 options_.max_response_bytes,
                                                 " bytes (the gateway's response size cap)"));
+      }
+      if (rc == CURLE_OPERATION_TIMEDOUT && cut_by_deadline) {
+        return absl::DeadlineExceededError("the call's deadline passed while GHL was answering");
       }
       absl::Status error = absl::UnavailableError(
           absl::StrCat("HTTP transport error: ", curl_easy_strerror(rc)));

@@ -39,6 +39,15 @@ struct HttpRequest {
   /// reused keep-alive connection turns out dead, which would apply a write
   /// twice).
   bool idempotent = false;
+  /// The caller's absolute deadline (its gRPC deadline): no transport waits
+  /// or sends past it (the exchange's timeout is cut to fit).
+  absl::Time deadline = absl::InfiniteFuture();
+  /// Returns true once the caller has gone away; a paced wait ends early.
+  /// May be empty.
+  std::function<bool()> cancelled;
+  /// The request budget this request draws from (the GHL location id; see
+  /// PacedHttpTransport). Empty: not paced. Never sent on the wire.
+  std::string budget_key;
 };
 
 /// One HTTP response. Header names are lower-cased.

@@ -271,6 +271,58 @@ TEST_F(GhlctlTest, ExportFailureLeavesNoFileAndExitsOne) {
   EXPECT_TRUE(dir_.Files().empty());
 }
 
+std::vector<std::string> JsonlIds(const std::string& text) {
+  std::vector<std::string> ids;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    rapidjson::Document d;
+    d.Parse(line.data(), line.size());
+    EXPECT_FALSE(d.HasParseError()) << line;
+    if (!d.HasParseError()) ids.push_back(d["id"].GetString());
+  }
+  return ids;
+}
+
+TEST_F(GhlctlTest, AFailedJsonlExportKeepsAResumablePartialFile) {
+  service_.SetContacts(MakeContacts(30));
+  service_.SetBreaks({FakeContactsService::Break{2, grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "gone")}});
+  const std::string out = dir_.File("x.jsonl");
+  const std::vector<std::string> flags = {"export", "--location", "loc1", "--out", out, "--page-size", "10"};
+  EXPECT_EQ(Run(flags), kExitRpcError);
+  EXPECT_THAT(err_.str(), HasSubstr("20 contacts are saved in " + out + ".partial; run the same command with --resume"));
+  EXPECT_EQ(JsonlIds(ReadFile(out + ".partial")).size(), 20u);
+  // A kill in the middle of page 3 leaves bytes the checkpoint does not
+  // vouch for: --resume drops them.
+  {
+    std::ofstream partial(out + ".partial", std::ios::app);
+    partial << R"({"id":"half-written)";
+  }
+  std::vector<std::string> resume = flags;
+  resume.push_back("--resume");
+  ASSERT_EQ(Run(resume), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), StartsWith("exported 30 contacts in 3 pages"));
+  const std::vector<std::string> ids = JsonlIds(ReadFile(out));
+  std::vector<std::string> want;
+  for (const auto& c : MakeContacts(30)) want.push_back(c.id());
+  EXPECT_EQ(ids, want);
+  EXPECT_EQ(dir_.Files(), std::vector<std::string>{"x.jsonl"});
+  // The resumed call continued after page 2.
+  ASSERT_EQ(service_.list_requests().size(), 2u);
+  EXPECT_EQ(service_.list_requests()[1].resume_token(), "after:2");
+}
+
+TEST_F(GhlctlTest, ResumeRefusesAnotherListingOrNothingToResume) {
+  const std::string out = dir_.File("y.jsonl");
+  EXPECT_EQ(Run({"export", "--location", "loc1", "--out", out, "--resume"}), kExitLocalError);
+  EXPECT_THAT(err_.str(), HasSubstr("--resume: no interrupted export to " + out));
+  service_.SetContacts(MakeContacts(30));
+  service_.SetBreaks({FakeContactsService::Break{1, grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "gone")}});
+  EXPECT_EQ(Run({"export", "--location", "loc1", "--out", out, "--page-size", "10"}), kExitRpcError);
+  EXPECT_EQ(Run({"export", "--location", "loc2", "--out", out, "--page-size", "10", "--resume"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("was for --location loc1"));
+  EXPECT_EQ(Run({"export", "--location", "loc1", "--out", dir_.File("y.csv"), "--resume"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--resume continues JSONL exports only"));
+}
+
 TEST_F(GhlctlTest, UnwritableOutputIsALocalError) {
   service_.SetContacts(MakeContacts(3));
   EXPECT_EQ(Run({"export", "--location", "loc1", "--out", dir_.File("missing/x.jsonl")}), kExitLocalError);

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "adapters/ghl/core/status.h"
 #include "tests/support/fake_http_transport.h"
 #include "tests/support/status_matchers.h"
 
@@ -58,6 +59,24 @@ TEST_F(StubTest, MalformedJsonIsUnavailableNotACrash) {
   EXPECT_THAT(stub_->GetContact(options_, "LOC1", "c1"), StatusIs(absl::StatusCode::kInternal, HasSubstr("no contact")));
   transport_->AddResponse(200, R"([1,2])");
   EXPECT_THAT(stub_->GetContact(options_, "LOC1", "c1"), StatusIs(absl::StatusCode::kInternal, HasSubstr("not an object")));
+}
+
+TEST_F(StubTest, UnusableAnswersNameTheUpstreamTraceIdAndRequestsCarryTheBudgetKey) {
+  transport_->AddResponse(200, R"({"contacts":[{"id":"c1"},)", {{"x-request-id", "req-77"}});
+  options_.deadline = absl::FromUnixSeconds(2000000000);
+  ListContactsPageRequest list;
+  list.location_id = "LOC1";
+  auto page = stub_->ListContacts(options_, list);
+  EXPECT_THAT(page, StatusIs(absl::StatusCode::kUnavailable,
+                             AllOf(HasSubstr("malformed JSON"), HasSubstr("(traceId: req-77)"))));
+  EXPECT_EQ(UpstreamTraceId(page.status()), "req-77");
+  transport_->AddResponse(200, R"({"contact":[]})", {{"x-request-id", "req-78"}});
+  EXPECT_THAT(stub_->GetContact(options_, "LOC1", "c1"),
+              StatusIs(absl::StatusCode::kInternal, AllOf(HasSubstr("no contact"), HasSubstr("req-78"))));
+  const auto requests = transport_->requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].budget_key, "LOC1");
+  EXPECT_EQ(requests[0].deadline, absl::FromUnixSeconds(2000000000));
 }
 
 TEST_F(StubTest, ListSendsBothCursorHalvesAndReadsMeta) {

@@ -8,12 +8,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/core/retry.h"
+#include "rapidjson/document.h"
 #include "tests/support/fake_http_transport.h"
 #include "tests/support/status_matchers.h"
 
@@ -51,9 +55,10 @@ class PagerTest : public ::testing::Test {
     o.initial_backoff = absl::Milliseconds(100);
     o.retry.max_attempts = 4;
     connection_ = std::make_unique<ContactsConnection>(
-        MakeDefaultContactsStub(transport_, "http://ghl.test",
-                                std::make_shared<auth::StaticTokenSource>(
-                                    std::map<std::string, std::string>{{"L", "pit-pager-test-token"}})),
+        MakeDefaultContactsStub(
+            transport_, "http://ghl.test",
+            std::make_shared<auth::StaticTokenSource>(
+                std::map<std::string, std::string>{{"L", "pit-pager-test-token"}})),
         o);
   }
 
@@ -229,6 +234,96 @@ TEST_F(PagerTest, SearchPagesRetryTransientErrors) {
   ASSERT_TRUE(pager->NextPage().ok());
   EXPECT_THAT(clock_.Sleeps(), ElementsAre(absl::Milliseconds(100), absl::Milliseconds(200)));
   EXPECT_EQ(Body(0), Body(2));
+}
+
+// Answers each search by its page number (any order, any thread), so pages
+// fetched ahead on their own threads get the right answer.
+class PageServingTransport : public http::HttpTransport {
+ public:
+  PageServingTransport(int page_limit, int64_t total) : page_limit_(page_limit), total_(total) {}
+  absl::StatusOr<http::HttpResponse> Send(const http::HttpRequest& request) override {
+    rapidjson::Document body;
+    body.Parse(request.body.c_str());
+    const int page = body["page"].GetInt();
+    std::unique_lock<std::mutex> lock(mu_);
+    pages_.push_back(page);
+    cv_.notify_all();
+    if (page == 2) {
+      // Page 2 answers only once page 3 was asked for: without lookahead
+      // this would never happen (a failure after 10 s, never a pass).
+      cv_.wait_for(lock, std::chrono::seconds(10),
+                   [this] { return std::find(pages_.begin(), pages_.end(), 3) != pages_.end(); });
+    }
+    http::HttpResponse r;
+    if (fail_page_ == page) {
+      fail_page_ = 0;
+      r.status_code = 400;
+      r.body = R"({"statusCode":400,"message":"bad page"})";
+      return r;
+    }
+    const int64_t first = int64_t{page - 1} * page_limit_;
+    const int count =
+        static_cast<int>(std::max<int64_t>(0, std::min<int64_t>(page_limit_, total_ - first)));
+    r.status_code = 200;
+    r.body = SearchAnswer(absl::StrCat("p", page, "-"), count, total_);
+    return r;
+  }
+  std::vector<int> pages() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return pages_;
+  }
+  void FailOnce(int page) {
+    std::lock_guard<std::mutex> lock(mu_);
+    fail_page_ = page;
+  }
+
+ private:
+  const int page_limit_;
+  const int64_t total_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<int> pages_;
+  int fail_page_ = 0;
+};
+
+TEST(SearchLookahead, PagesAheadAreInFlightDeliveredInOrderAndNeverPastTheTotal) {
+  FakeClock clock;
+  auto transport = std::make_shared<PageServingTransport>(10, 65);  // 7 pages, the last short
+  ConnectionOptions o;
+  o.clock = &clock;
+  o.jitter = [] { return 1.0; };
+  o.search_lookahead = 3;
+  ContactsConnection connection(
+      MakeDefaultContactsStub(
+          transport, "http://ghl.test",
+          std::make_shared<auth::StaticTokenSource>(
+              std::map<std::string, std::string>{{"L", "pit-pager-test-token"}})),
+      o);
+  v1::SearchContactsRequest query;
+  query.set_location_id("L");
+  auto pager = connection.SearchContacts(query, 10, {});
+  transport->FailOnce(4);
+  std::vector<std::string> ids;
+  int errors = 0;
+  while (!pager->done()) {
+    auto page = pager->NextPage();
+    if (!page.ok()) {
+      // The failed page fetched ahead is reported when asked for, and the
+      // pager stays there: asking again fetches it anew.
+      EXPECT_THAT(page, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bad page")));
+      EXPECT_EQ(pager->position().next_page, 4);
+      ASSERT_LE(++errors, 1);
+      continue;
+    }
+    for (const auto& c : page->contacts) ids.push_back(c.id());
+  }
+  ASSERT_EQ(ids.size(), 65u);
+  for (int i = 0; i < 65; ++i) EXPECT_EQ(ids[i], absl::StrCat("p", i / 10 + 1, "-", i % 10));
+  EXPECT_EQ(errors, 1);
+  std::vector<int> asked = transport->pages();
+  std::sort(asked.begin(), asked.end());
+  // Each page once, page 4 twice (it failed once); nothing past page 7.
+  EXPECT_THAT(asked, ElementsAre(1, 2, 3, 4, 4, 5, 6, 7));
 }
 
 TEST_F(PagerTest, BusinessPagerWalksSkipUntilTheCount) {

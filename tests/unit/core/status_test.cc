@@ -101,3 +101,20 @@ TEST(HttpStatusToStatus, HugeMessagesAreTruncated) {
 
 }  // namespace
 }  // namespace ghl
+
+namespace ghl {
+namespace {
+
+TEST(WithUpstreamTrace, AddsTheIdOnceAndOnlyToErrors) {
+  absl::Status s = WithUpstreamTrace(absl::UnavailableError("malformed JSON from GHL"), "t-1");
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(s.message(), "malformed JSON from GHL (traceId: t-1)");
+  EXPECT_EQ(UpstreamTraceId(s), "t-1");
+  // A status that already names its trace keeps it.
+  EXPECT_EQ(WithUpstreamTrace(s, "t-2").message(), s.message());
+  EXPECT_TRUE(WithUpstreamTrace(absl::OkStatus(), "t-3").ok());
+  EXPECT_EQ(WithUpstreamTrace(absl::InternalError("x"), "").message(), "x");
+}
+
+}  // namespace
+}  // namespace ghl

@@ -100,5 +100,31 @@ TEST(GatewayConfig, UsageListsEveryOptionWithDefault) {
   }
 }
 
+TEST(GatewayConfig, PacingOptions) {
+  auto defaults = ParseGatewayConfig({}, {});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(defaults->pacing);
+  EXPECT_EQ(defaults->pacing_default_max, 100);
+  EXPECT_EQ(defaults->pacing_default_interval, absl::Seconds(10));
+  EXPECT_EQ(defaults->max_response_mb, 32);
+  auto set = ParseGatewayConfig({"--pacing=off", "--rate-limit-max", "50", "--rate-limit-interval-ms=2000",
+                                 "--pacing-margin-ms=0", "--max-response-mb=4"},
+                                {});
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_FALSE(set->pacing);
+  EXPECT_EQ(set->pacing_default_max, 50);
+  EXPECT_EQ(set->pacing_default_interval, absl::Seconds(2));
+  EXPECT_EQ(set->pacing_margin, absl::ZeroDuration());
+  EXPECT_EQ(set->max_response_mb, 4);
+  EXPECT_THAT(ParseGatewayConfig({"--pacing=maybe"}, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--pacing: expected on or off")));
+  EXPECT_THAT(ParseGatewayConfig({}, {{"GHL_RATE_LIMIT_MAX", "0"}}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("GHL_RATE_LIMIT_MAX")));
+  for (const char* o : {"--pacing", "--rate-limit-max", "--rate-limit-interval-ms", "--pacing-margin-ms",
+                        "--max-response-mb"}) {
+    EXPECT_THAT(GatewayUsage(), HasSubstr(o));
+  }
+}
+
 }  // namespace
 }  // namespace ghl::server
