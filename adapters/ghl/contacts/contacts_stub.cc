@@ -7,9 +7,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "adapters/ghl/auth/authorized_send.h"
 #include "adapters/ghl/contacts/contact_actions.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
+#include "adapters/ghl/contacts/rest_call.h"
 #include "adapters/ghl/core/status.h"
 
 namespace ghl::contacts {
@@ -35,14 +35,6 @@ RateLimitInfo ReadRateLimit(const HttpResponse& r) {
   info.daily_limit = HeaderInt(r, "x-ratelimit-limit-daily");
   info.daily_remaining = HeaderInt(r, "x-ratelimit-daily-remaining");
   return info;
-}
-
-std::string TraceHeader(const HttpResponse& r) {
-  for (const char* name : {"x-trace-id", "x-request-id", "x-amzn-trace-id"}) {
-    std::string v = r.Header(name);
-    if (!v.empty()) return v;
-  }
-  return {};
 }
 
 // An unusable 2xx answer names GHL's trace id, so it can be found upstream.
@@ -106,28 +98,26 @@ class DefaultContactsStub final : public ContactsStub {
  public:
   DefaultContactsStub(std::shared_ptr<http::HttpTransport> transport, std::string base_url,
                       std::shared_ptr<auth::TokenSource> tokens)
-      : transport_(std::move(transport)), base_url_(std::move(base_url)), tokens_(std::move(tokens)) {
-    while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
-  }
+      : rest_(std::move(transport), std::move(base_url), std::move(tokens)) {}
 
   absl::StatusOr<Contact> GetContact(const CallOptions& options, const std::string& location_id,
                                      const std::string& contact_id) override {
-    auto response = Call(options, location_id, "GET", ContactUrl(contact_id), "");
+    auto response = Call(options, location_id, "GET", ContactPath(contact_id), "");
     if (!response.ok()) return response.status();
     return Traced(ContactMember(response->body, "get-contact"), *response);
   }
 
   absl::StatusOr<ListContactsPage> ListContacts(const CallOptions& options,
                                                 const ListContactsPageRequest& request) override {
-    std::string url = absl::StrCat(base_url_, "/contacts/?locationId=", UrlEncode(request.location_id),
+    std::string path = absl::StrCat("/contacts/?locationId=", UrlEncode(request.location_id),
                                    "&limit=", request.limit);
-    if (!request.query.empty()) absl::StrAppend(&url, "&query=", UrlEncode(request.query));
+    if (!request.query.empty()) absl::StrAppend(&path, "&query=", UrlEncode(request.query));
     if (request.cursor) {
       // GHL needs both halves of the cursor; either alone restarts the list.
-      absl::StrAppend(&url, "&startAfterId=", UrlEncode(request.cursor->start_after_id),
+      absl::StrAppend(&path, "&startAfterId=", UrlEncode(request.cursor->start_after_id),
                       "&startAfter=", request.cursor->start_after);
     }
-    auto response = Call(options, request.location_id, "GET", url, "");
+    auto response = Call(options, request.location_id, "GET", path, "");
     if (!response.ok()) return response.status();
     auto page = Traced(ParseListContactsBody(response->body), *response);
     if (!page.ok()) return page.status();
@@ -139,7 +129,7 @@ class DefaultContactsStub final : public ContactsStub {
                                         const Contact& contact) override {
     auto body = CreateContactBody(location_id, contact);
     if (!body.ok()) return body.status();
-    auto response = Call(options, location_id, "POST", absl::StrCat(base_url_, "/contacts/"), *body);
+    auto response = Call(options, location_id, "POST", absl::StrCat("/contacts/"), *body);
     if (!response.ok()) return response.status();
     return Traced(ContactMember(response->body, "create-contact"), *response);
   }
@@ -149,7 +139,7 @@ class DefaultContactsStub final : public ContactsStub {
                                         const google::protobuf::FieldMask& mask) override {
     auto body = UpdateContactBody(contact, mask);
     if (!body.ok()) return body.status();
-    auto response = Call(options, location_id, "PUT", ContactUrl(contact.id()), *body);
+    auto response = Call(options, location_id, "PUT", ContactPath(contact.id()), *body);
     if (!response.ok()) return response.status();
     auto updated = Traced(ContactMember(response->body, "update-contact"), *response);
     if (!updated.ok()) {
@@ -163,7 +153,7 @@ class DefaultContactsStub final : public ContactsStub {
 
   absl::Status DeleteContact(const CallOptions& options, const std::string& location_id,
                              const std::string& contact_id) override {
-    auto response = Call(options, location_id, "DELETE", ContactUrl(contact_id), "");
+    auto response = Call(options, location_id, "DELETE", ContactPath(contact_id), "");
     if (!response.ok()) return response.status();
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseIterativeFlag>(response->body.data(), response->body.size());
@@ -185,7 +175,7 @@ class DefaultContactsStub final : public ContactsStub {
     auto body = SearchBody(request);
     if (!body.ok()) return body.status();
     auto response = Call(options, request.request.location_id(), "POST",
-                         absl::StrCat(base_url_, "/contacts/search"), *body);
+                         absl::StrCat("/contacts/search"), *body);
     if (!response.ok()) return response.status();
     return Traced(ParseSearchBody(response->body), *response);
   }
@@ -195,7 +185,7 @@ class DefaultContactsStub final : public ContactsStub {
     auto body = UpsertContactBody(request);
     if (!body.ok()) return body.status();
     auto response = Call(options, request.location_id(), "POST",
-                         absl::StrCat(base_url_, "/contacts/upsert"), *body);
+                         absl::StrCat("/contacts/upsert"), *body);
     if (!response.ok()) return response.status();
     return AppliedUnlessUsable(Traced(ParseUpsertContactBody(response->body), *response), "upsert");
   }
@@ -204,7 +194,7 @@ class DefaultContactsStub final : public ContactsStub {
       const CallOptions& options, const v1::FindDuplicateContactRequest& request) override {
     auto response =
         Call(options, request.location_id(), "GET",
-             absl::StrCat(base_url_, "/contacts/search/duplicate?", DuplicateContactQuery(request)), "");
+             absl::StrCat("/contacts/search/duplicate?", DuplicateContactQuery(request)), "");
     if (!response.ok()) return response.status();
     return ParseDuplicateContactBody(response->body);
   }
@@ -212,11 +202,11 @@ class DefaultContactsStub final : public ContactsStub {
   absl::StatusOr<ListContactsPage> ListBusinessContacts(
       const CallOptions& options, const BusinessContactsPageRequest& request) override {
     // The spec types limit and skip as strings; on the wire they are digits.
-    std::string url = absl::StrCat(base_url_, "/contacts/business/", UrlEncode(request.business_id),
+    std::string path = absl::StrCat("/contacts/business/", UrlEncode(request.business_id),
                                    "?locationId=", UrlEncode(request.location_id),
                                    "&limit=", request.limit, "&skip=", request.skip);
-    if (!request.query.empty()) absl::StrAppend(&url, "&query=", UrlEncode(request.query));
-    auto response = Call(options, request.location_id, "GET", url, "");
+    if (!request.query.empty()) absl::StrAppend(&path, "&query=", UrlEncode(request.query));
+    auto response = Call(options, request.location_id, "GET", path, "");
     if (!response.ok()) return response.status();
     auto page = ParseListContactsBody(response->body);
     if (!page.ok()) return page.status();
@@ -282,7 +272,7 @@ class DefaultContactsStub final : public ContactsStub {
   absl::StatusOr<v1::BulkUpdateBusinessResponse> BulkUpdateBusiness(
       const CallOptions& options, const v1::BulkUpdateBusinessRequest& request) override {
     auto response = Call(options, request.location_id(), "POST",
-                         absl::StrCat(base_url_, "/contacts/bulk/business"),
+                         absl::StrCat("/contacts/bulk/business"),
                          BulkUpdateBusinessBody(request));
     if (!response.ok()) return response.status();
     return AppliedUnlessUsable(ParseBulkUpdateBusinessBody(response->body), "business update");
@@ -293,13 +283,13 @@ class DefaultContactsStub final : public ContactsStub {
   // /contacts/{contactId}<suffix>[<id>], ids percent-encoded.
   std::string ContactSubUrl(const std::string& contact_id, const char* suffix,
                             const std::string& id = "") const {
-    return absl::StrCat(ContactUrl(contact_id), suffix, UrlEncode(id));
+    return absl::StrCat(ContactPath(contact_id), suffix, UrlEncode(id));
   }
 
   // A write answered `{succeded}` (campaigns, workflows).
   absl::Status Action(const CallOptions& options, const std::string& location_id, const char* method,
-                      std::string url, std::string body, const char* operation) {
-    auto response = Call(options, location_id, method, std::move(url), std::move(body));
+                      const std::string& path, std::string body, const char* operation) {
+    auto response = Call(options, location_id, method, path, std::move(body));
     if (!response.ok()) return response.status();
     return CheckSucceded(response->body, operation);
   }
@@ -314,38 +304,17 @@ class DefaultContactsStub final : public ContactsStub {
                                      parsed.status().message()));
   }
 
-  std::string ContactUrl(const std::string& contact_id) const {
-    return absl::StrCat(base_url_, "/contacts/", UrlEncode(contact_id));
+  std::string ContactPath(const std::string& contact_id) const {
+    return absl::StrCat("/contacts/", UrlEncode(contact_id));
   }
 
   // Sends one request with the location's token; non-2xx becomes a Status.
   absl::StatusOr<HttpResponse> Call(const CallOptions& options, const std::string& location_id,
-                                    const char* method, std::string url, std::string body) {
-    HttpRequest request;
-    request.method = method;
-    request.url = std::move(url);
-    request.timeout = options.timeout;
-    request.idempotent = options.idempotent;
-    request.headers = {{"Version", kGhlApiVersion}, {"Accept", "application/json"}};
-    request.deadline = options.deadline;
-    request.cancelled = options.cancelled;
-    request.budget_key = std::string(location_id);
-    if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
-    request.body = std::move(body);
-    std::string token;
-    auto response =
-        auth::SendAuthorized(*tokens_, *transport_, location_id, std::move(request), &token);
-    if (!response.ok()) return response.status();
-    if (response->status_code < 200 || response->status_code >= 300) {
-      return RedactSecret(HttpStatusToStatus(response->status_code, response->body, TraceHeader(*response)),
-                          token);
-    }
-    return response;
+                                    const char* method, const std::string& path, std::string body) {
+    return rest_.Send(options, location_id, method, path, std::move(body));
   }
 
-  std::shared_ptr<http::HttpTransport> transport_;
-  std::string base_url_;
-  std::shared_ptr<auth::TokenSource> tokens_;
+  GhlRestCall rest_;
 };
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include "adapters/ghl/core/status.h"
 
 namespace ghl::contacts {
-namespace {
 
 std::string TraceHeader(const http::HttpResponse& r) {
   for (const char* name : {"x-trace-id", "x-request-id", "x-amzn-trace-id"}) {
@@ -17,8 +16,6 @@ std::string TraceHeader(const http::HttpResponse& r) {
   }
   return {};
 }
-
-}  // namespace
 
 GhlRestCall::GhlRestCall(std::shared_ptr<http::HttpTransport> transport, std::string base_url,
                          std::shared_ptr<auth::TokenSource> tokens)

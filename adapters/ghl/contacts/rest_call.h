@@ -55,6 +55,10 @@ class GhlRestCall {
   std::shared_ptr<auth::TokenSource> tokens_;
 };
 
+/// The upstream trace id of a response's headers (x-trace-id, x-request-id
+/// or x-amzn-trace-id), or empty.
+std::string TraceHeader(const http::HttpResponse& r);
+
 /// Parses a 2xx body that must be a JSON object.
 absl::Status ParseAnswer(const std::string& body, rapidjson::Document* doc);
 
