@@ -2,11 +2,14 @@
 
 #include <grpcpp/support/client_interceptor.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <vector>
+
+#include "absl/strings/ascii.h"
 
 namespace ghl::client {
 namespace {
@@ -44,7 +47,10 @@ class ApiKeyInterceptorFactory final
 
 GatewayChannelOptions GatewayChannelOptionsFromEnv() {
   GatewayChannelOptions options;
-  if (const char* key = std::getenv("GHL_API_KEY")) options.api_key = key;
+  // A key read from a file often carries its line end (CRLF included).
+  if (const char* key = std::getenv("GHL_API_KEY")) {
+    options.api_key = std::string(absl::StripAsciiWhitespace(key));
+  }
   if (const char* tls = std::getenv("GHL_GATEWAY_TLS")) options.tls = std::string(tls) == "1";
   if (const char* ca = std::getenv("GHL_GATEWAY_TLS_CA"); ca != nullptr && *ca != '\0') {
     options.tls = true;
@@ -71,6 +77,15 @@ std::shared_ptr<grpc::Channel> NewGatewayChannel(const std::string& target,
     creds = grpc::SslCredentials(ssl);
   }
   if (options.api_key.empty()) return grpc::CreateCustomChannel(target, creds, args);
+  // gRPC aborts the process on a metadata value with control or non-ASCII
+  // bytes, printing it: refuse such a key here, without echoing it. The
+  // calls then go without a key and the gateway answers UNAUTHENTICATED.
+  if (!std::all_of(options.api_key.begin(), options.api_key.end(),
+                   [](char c) { return c > 0x20 && c < 0x7f; })) {
+    std::cerr << "ghl client: the API key (GHL_API_KEY) has spaces, control characters or "
+                 "non-ASCII bytes, which no gateway key has; it is not sent\n";
+    return grpc::CreateCustomChannel(target, creds, args);
+  }
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<ApiKeyInterceptorFactory>(options.api_key));
   return grpc::experimental::CreateCustomChannelWithInterceptors(target, creds, args,

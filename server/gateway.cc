@@ -113,6 +113,8 @@ void Gateway::Shutdown(absl::Duration grace) {
   // Only now no reactor can post work any more.
   state_->pool.reset();
   if (state_->auth && state_->auth->callback) state_->auth->callback->Stop();
+  // Nothing renews tokens any more: another gateway may take the state file.
+  if (state_->auth) state_->auth->state_lock.reset();
 }
 
 Gateway::~Gateway() { Shutdown(); }

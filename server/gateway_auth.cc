@@ -1,5 +1,11 @@
 #include "server/gateway_auth.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -42,6 +48,31 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
   return grpc::SslServerCredentials(options);
 }
 
+// Takes an exclusive lock on `<state file>.lock` for the life of the
+// returned handle. (`ghlctl keys` opens the state file itself and does not
+// take it: SQLite serialises its writes, and keys are not rotated.)
+absl::StatusOr<std::shared_ptr<void>> LockStateFile(const std::string& state_file) {
+  const std::string path = state_file + ".lock";
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    close(fd);
+    if (error == EWOULDBLOCK) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the state file ", state_file,
+          " is in use by another ghl-gateway (one gateway per state file: two would each "
+          "rotate the other's refresh tokens dead)"));
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot lock ", path, ": ", std::strerror(error)));
+  }
+  return std::shared_ptr<void>(nullptr, [fd](void*) { close(fd); });
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<GatewayAuth>> BuildGatewayAuth(
@@ -55,6 +86,9 @@ absl::StatusOr<std::unique_ptr<GatewayAuth>> BuildGatewayAuth(
 
   std::shared_ptr<auth::SqliteDb> db;
   if (!a.state_file.empty()) {
+    auto lock = LockStateFile(a.state_file);
+    if (!lock.ok()) return lock.status();
+    out->state_lock = *std::move(lock);
     auto opened = auth::SqliteDb::Open(a.state_file);
     if (!opened.ok()) return opened.status();
     db = *std::move(opened);

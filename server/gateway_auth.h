@@ -28,6 +28,10 @@
 namespace ghl::server {
 
 struct GatewayAuth {
+  /// Held while the gateway runs: one gateway per state file (two would
+  /// each rotate the other's refresh tokens dead). Declared first, so it is
+  /// released last.
+  std::shared_ptr<void> state_lock;
   std::shared_ptr<auth::TokenSource> tokens;
   /// The same source when it is a CredentialTokenSource (OAuth-capable).
   std::shared_ptr<auth::CredentialTokenSource> credentials;

@@ -133,6 +133,15 @@ absl::Status ResolveAuthConfig(const std::map<std::string, std::string>& env,
     return absl::InvalidArgumentError(
         "--http-listen serves /oauth/callback: it needs --oauth-client-id");
   }
+  // The callback's CSRF check (the one-time state `ghlctl auth --state`
+  // issues) and the rotating refresh tokens it obtains both live in the state
+  // file: without one, anyone reaching the listener could connect their own
+  // GHL account, and a restart would lose the location.
+  if (!a.http_listen.empty() && a.state_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--http-listen serves /oauth/callback: it needs --state FILE (the callback's one-time "
+        "states and the refresh tokens it obtains are kept there)");
+  }
   if (!IsLoopbackListen(config->listen) && a.state_file.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--listen ", config->listen,

@@ -1,5 +1,6 @@
 #include "adapters/ghl/auth/credential_token_source.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -175,7 +176,10 @@ absl::StatusOr<std::string> CredentialTokenSource::FreshToken(Entry& entry) {
   }
   if (c.kind == CredentialKind::kPrivateIntegration) return c.access_token;
   const absl::Time now = clock_.Now();
-  if (!c.access_token.empty() && now + options_.refresh_margin < c.expires_at) {
+  const absl::Duration margin = entry.lifetime > absl::ZeroDuration()
+                                    ? std::min(options_.refresh_margin, entry.lifetime / 2)
+                                    : options_.refresh_margin;
+  if (!c.access_token.empty() && now + margin < c.expires_at) {
     return c.access_token;
   }
   auto renewed = Renew(c);
@@ -193,6 +197,7 @@ absl::StatusOr<std::string> CredentialTokenSource::FreshToken(Entry& entry) {
     return failed;
   }
   c = Renewed(c, *renewed);
+  entry.lifetime = c.expires_at - now;
   if (absl::Status s = store_->Save(c); !s.ok()) {
     entry.unsaved = true;
     return absl::UnavailableError(

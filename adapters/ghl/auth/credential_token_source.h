@@ -90,6 +90,10 @@ class CredentialTokenSource final : public TokenSource {
     std::mutex mu;
     Credential credential;  // guarded by mu
     bool unsaved = false;   // guarded by mu
+    // How long the last token this process obtained lasts (0: unknown), so
+    // the margin never exceeds half a token's life: with a margin longer
+    // than the lifetime every call would renew. Guarded by mu.
+    absl::Duration lifetime = absl::ZeroDuration();
   };
 
   CredentialTokenSource(std::shared_ptr<TokenStore> store,

@@ -60,7 +60,8 @@ class FakeTokenEndpoint : public http::HttpTransport {
     live_refresh_ = absl::StrCat("rt-", issued_);
     r.status_code = 200;
     r.body = absl::StrCat(R"({"access_token":"at-)", issued_, R"(","refresh_token":")",
-                          live_refresh_, R"(","expires_in":3600,"userType":"Location"})");
+                          live_refresh_, R"(","expires_in":)", expires_in_,
+                          R"(,"userType":"Location"})");
     return r;
   }
   int refreshes() {
@@ -70,6 +71,10 @@ class FakeTokenEndpoint : public http::HttpTransport {
   int mints() {
     std::lock_guard<std::mutex> lock(mu_);
     return mints_;
+  }
+  void SetExpiresIn(int seconds) {
+    std::lock_guard<std::mutex> lock(mu_);
+    expires_in_ = seconds;
   }
   void FailNext(int n) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -87,6 +92,7 @@ class FakeTokenEndpoint : public http::HttpTransport {
   int refreshes_ = 0;
   int mints_ = 0;
   int fail_next_ = 0;
+  int expires_in_ = 3600;
 };
 
 // Records what it saved, and can refuse.
@@ -160,6 +166,21 @@ TEST_F(CredentialTokenSourceTest, RefreshesInsideTheMarginAndStoresTheRotatedTok
   EXPECT_EQ(*source_->GetToken("LOC1"), "at-1");
   EXPECT_EQ(endpoint_->refreshes(), 1);
   clock_.Advance(absl::Minutes(6));
+  EXPECT_EQ(*source_->GetToken("LOC1"), "at-2");
+  EXPECT_EQ(endpoint_->refreshes(), 2);
+}
+
+TEST_F(CredentialTokenSourceTest, TokensShorterThanTheMarginRenewAtHalfTheirLife) {
+  // 20 s tokens under the default 5 minute margin: without a cap every
+  // call would renew (a refresh storm); with it, a token serves half its life.
+  endpoint_->SetExpiresIn(20);
+  ASSERT_THAT(source_->Put(OAuthCredential(absl::ZeroDuration())), IsOk());
+  EXPECT_EQ(*source_->GetToken("LOC1"), "at-1");
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(*source_->GetToken("LOC1"), "at-1");
+  clock_.Advance(absl::Seconds(9));
+  EXPECT_EQ(*source_->GetToken("LOC1"), "at-1");
+  EXPECT_EQ(endpoint_->refreshes(), 1);
+  clock_.Advance(absl::Seconds(2));
   EXPECT_EQ(*source_->GetToken("LOC1"), "at-2");
   EXPECT_EQ(endpoint_->refreshes(), 2);
 }

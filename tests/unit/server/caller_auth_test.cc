@@ -3,6 +3,8 @@
 // key, location not held, missing scope); the auth options of the config.
 #include "server/caller_auth.h"
 
+#include <cstdio>
+
 #include <gmock/gmock.h>
 #include <google/protobuf/descriptor.h>
 #include <gtest/gtest.h>
@@ -111,6 +113,10 @@ TEST(GatewayAuthConfigTest, FlagsSecretsAndRules) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--refresh-margin-s")));
   EXPECT_THAT(ParseGatewayConfig({"--http-listen", "nope"}, {}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--http-listen")));
+  // The OAuth callback without a state file would have no CSRF check.
+  EXPECT_THAT(ParseGatewayConfig({"--http-listen", "127.0.0.1:0", "--oauth-client-id", "cid"},
+                                 {{"GHL_OAUTH_CLIENT_SECRET", "sec"}}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs --state FILE")));
   EXPECT_THAT(GatewayUsage(), HasSubstr("--state (GHL_STATE_FILE)"));
   EXPECT_THAT(GatewayUsage(), HasSubstr("--tls-cert (GHL_TLS_CERT)"));
 }
@@ -135,6 +141,10 @@ TEST(GatewayStateKeyTest, MissingOrWrongKeyIsAClearStartError) {
   gc.auth.state_key = std::string(64, 'a');
   auto first = Gateway::Start(gc);
   ASSERT_THAT(first.status(), ghl::testing::IsOk());
+  // One gateway per state file: a second would rotate the first's tokens dead.
+  EXPECT_THAT(Gateway::Start(gc).status(),
+              ghl::testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                     HasSubstr("in use by another ghl-gateway")));
   (*first)->Shutdown(absl::Seconds(1));
   gc.auth.state_key = std::string(64, 'b');
   auto wrong = Gateway::Start(gc);
@@ -163,6 +173,9 @@ TEST(GatewayStartTest, AnAddressInUseIsAnErrorNotACrash) {
   gc.auth.oauth_client_id = "cid";
   gc.auth.oauth_client_secret = "csecret";
   gc.auth.http_listen = "127.0.0.1:0";
+  gc.auth.state_file = ::testing::TempDir() + "/address-in-use.db";
+  gc.auth.state_key = std::string(64, 'a');  // 32 bytes in hex
+  std::remove(gc.auth.state_file.c_str());
   auto second = Gateway::Start(gc);
   EXPECT_THAT(second.status(), ghl::testing::StatusIs(absl::StatusCode::kUnavailable,
                                                       HasSubstr("cannot listen")));
