@@ -7,6 +7,7 @@
 
 #include "absl/strings/cord.h"
 #include "adapters/ghl/core/rate_budget.h"
+#include "adapters/ghl/core/status.h"
 #include "ghl/rpc/v1/error_details.pb.h"
 
 namespace ghl::server {
@@ -35,6 +36,41 @@ TEST(ToGrpcStatus, ARetryDelayBecomesRetryInfo) {
   ASSERT_TRUE(info.ParseFromString(details.details(0).value()));
   EXPECT_EQ(info.retry_delay().seconds(), 3723);
   EXPECT_EQ(info.retry_delay().nanos(), 500000000);
+}
+
+TEST(ToGrpcStatus, AnUpstreamErrorCarriesErrorInfo) {
+  const grpc::Status s = ToGrpcStatus(ghl::HttpStatusToStatus(
+      422, R"({"statusCode":422,"message":["email must be an email"],"traceId":"tr-9"})"));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ghl::rpc::v1::RpcStatus details;
+  ASSERT_TRUE(details.ParseFromString(s.error_details()));
+  ASSERT_EQ(details.details_size(), 1);  // GHL's, so no BadRequest guessed from its text
+  EXPECT_EQ(details.details(0).type_url(), "type.googleapis.com/google.rpc.ErrorInfo");
+  ghl::rpc::v1::ErrorInfo info;
+  ASSERT_TRUE(info.ParseFromString(details.details(0).value()));
+  EXPECT_EQ(info.reason(), "GHL_HTTP_422");
+  EXPECT_EQ(info.domain(), "services.leadconnectorhq.com");
+  EXPECT_EQ(info.metadata().at("http_code"), "422");
+  EXPECT_EQ(info.metadata().at("trace_id"), "tr-9");
+}
+
+TEST(ToGrpcStatus, AnInvalidFieldBecomesABadRequestViolation) {
+  const grpc::Status s =
+      ToGrpcStatus(absl::InvalidArgumentError("filters[0].group.filters: must not be empty"));
+  ghl::rpc::v1::RpcStatus details;
+  ASSERT_TRUE(details.ParseFromString(s.error_details()));
+  ASSERT_EQ(details.details_size(), 1);
+  EXPECT_EQ(details.details(0).type_url(), "type.googleapis.com/google.rpc.BadRequest");
+  ghl::rpc::v1::BadRequest bad;
+  ASSERT_TRUE(bad.ParseFromString(details.details(0).value()));
+  ASSERT_EQ(bad.field_violations_size(), 1);
+  EXPECT_EQ(bad.field_violations(0).field(), "filters[0].group.filters");
+  EXPECT_EQ(bad.field_violations(0).description(), "must not be empty");
+  // A single-word field counts ("query: longer than 256 characters"); a
+  // message that does not start with a field path gets no guess.
+  EXPECT_FALSE(ToGrpcStatus(absl::InvalidArgumentError("query: too long")).error_details().empty());
+  EXPECT_TRUE(ToGrpcStatus(absl::InvalidArgumentError("GHL said no")).error_details().empty());
+  EXPECT_TRUE(ToGrpcStatus(absl::InvalidArgumentError("two words: no")).error_details().empty());
 }
 
 TEST(FromGrpcDeadline, NoDeadlineIsInfinite) {
