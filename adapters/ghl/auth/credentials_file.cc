@@ -1,14 +1,12 @@
 #include "adapters/ghl/auth/credentials_file.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "adapters/ghl/auth/json_array_file.h"
 
 namespace ghl::auth {
 namespace {
@@ -27,21 +25,10 @@ absl::StatusOr<std::string> StringMember(const rapidjson::Value& entry, const ch
 }  // namespace
 
 absl::StatusOr<std::vector<Credential>> LoadCredentialsFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read credentials file ", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const std::string text = buf.str();
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "credentials file ", path, ": invalid JSON at offset ", doc.GetErrorOffset(), ": ",
-        rapidjson::GetParseError_En(doc.GetParseError())));
-  }
-  if (!doc.IsArray()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("credentials file ", path, ": expected a JSON array of {locationId, refreshToken}"));
+  if (absl::Status s = ReadJsonArrayFile(path, "credentials file", "{locationId, refreshToken}", &doc);
+      !s.ok()) {
+    return s;
   }
   std::vector<Credential> out;
   std::set<std::string> keys;

@@ -1,15 +1,13 @@
 #include "adapters/ghl/auth/token_source.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "adapters/ghl/auth/json_array_file.h"
 
 namespace ghl::auth {
 
@@ -50,22 +48,10 @@ absl::Status CheckEntry(absl::string_view where, absl::string_view location,
 }  // namespace
 
 absl::StatusOr<std::map<std::string, std::string>> LoadTokensFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read tokens file ", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const std::string text = buf.str();
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError()) {
-    // The parse error names an offset, never the content around it.
-    return absl::InvalidArgumentError(absl::StrCat(
-        "tokens file ", path, ": invalid JSON at offset ", doc.GetErrorOffset(), ": ",
-        rapidjson::GetParseError_En(doc.GetParseError())));
-  }
-  if (!doc.IsArray()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "tokens file ", path, ": expected a JSON array of {locationId, token}"));
+  if (absl::Status s = ReadJsonArrayFile(path, "tokens file", "{locationId, token}", &doc);
+      !s.ok()) {
+    return s;
   }
   std::map<std::string, std::string> out;
   int index = 0;

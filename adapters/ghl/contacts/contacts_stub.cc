@@ -5,12 +5,12 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/contacts/contact_actions.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
 #include "adapters/ghl/contacts/rest_call.h"
 #include "adapters/ghl/core/status.h"
+#include "adapters/ghl/http/paced_http_transport.h"
 
 namespace ghl::contacts {
 namespace {
@@ -19,23 +19,6 @@ using ::ghl::contacts::v1::Contact;
 using ::ghl::http::HttpRequest;
 using ::ghl::http::HttpResponse;
 using ::ghl::http::UrlEncode;
-
-int64_t HeaderInt(const HttpResponse& r, const char* name) {
-  int64_t v = -1;
-  const std::string s = r.Header(name);
-  if (s.empty() || !absl::SimpleAtoi(s, &v)) return -1;
-  return v;
-}
-
-RateLimitInfo ReadRateLimit(const HttpResponse& r) {
-  RateLimitInfo info;
-  info.max = HeaderInt(r, "x-ratelimit-max");
-  info.remaining = HeaderInt(r, "x-ratelimit-remaining");
-  info.interval_ms = HeaderInt(r, "x-ratelimit-interval-milliseconds");
-  info.daily_limit = HeaderInt(r, "x-ratelimit-limit-daily");
-  info.daily_remaining = HeaderInt(r, "x-ratelimit-daily-remaining");
-  return info;
-}
 
 // An unusable 2xx answer names GHL's trace id, so it can be found upstream.
 template <typename T>
@@ -121,7 +104,7 @@ class DefaultContactsStub final : public ContactsStub {
     if (!response.ok()) return response.status();
     auto page = Traced(ParseListContactsBody(response->body), *response);
     if (!page.ok()) return page.status();
-    page->rate_limit = ReadRateLimit(*response);
+    page->rate_limit = http::ReadRateLimitHeaders(*response);
     return page;
   }
 
@@ -211,7 +194,7 @@ class DefaultContactsStub final : public ContactsStub {
     auto page = ParseListContactsBody(response->body);
     if (!page.ok()) return page.status();
     page->next.reset();  // offset paged: the caller counts
-    page->rate_limit = ReadRateLimit(*response);
+    page->rate_limit = http::ReadRateLimitHeaders(*response);
     return page;
   }
 

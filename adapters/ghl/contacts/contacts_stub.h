@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "adapters/ghl/auth/token_source.h"
+#include "adapters/ghl/core/rate_budget.h"
 #include "adapters/ghl/contacts/search_body.h"
 #include "adapters/ghl/http/http_transport.h"
 #include "ghl/contacts/v1/contact.pb.h"
@@ -33,13 +34,7 @@ namespace ghl::contacts {
 inline constexpr char kGhlApiVersion[] = "2021-07-28";
 
 /// GHL's rate-limit headers as last seen (absent values are -1).
-struct RateLimitInfo {
-  int64_t max = -1;
-  int64_t remaining = -1;
-  int64_t interval_ms = -1;
-  int64_t daily_limit = -1;
-  int64_t daily_remaining = -1;
-};
+using RateLimitInfo = ::ghl::RateLimitHeaders;
 
 /// The `GET /contacts/` cursor: the last contact of the previous page.
 struct ListCursor {
