@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "server/caller_auth.h"
 #include "server/grpc_status.h"
+#include "server/request_validation.h"
 #include "server/resource_validation.h"
 #include "server/unary_call.h"
 
@@ -91,21 +92,14 @@ class ListContactAppointmentsReactor final
 }  // namespace
 
 std::string EncodeAppointmentsResumeToken(const v1::ContactAppointmentsCursor& cursor) {
-  std::string bytes;
-  cursor.SerializeToString(&bytes);
-  std::string token;
-  absl::WebSafeBase64Escape(bytes, &token);
-  return token;
+  return EncodeCursorToken(cursor);
 }
 
 absl::StatusOr<v1::ContactAppointmentsCursor> DecodeAppointmentsResumeToken(
     const v1::ListContactAppointmentsRequest& request) {
   v1::ContactAppointmentsCursor cursor;
   if (request.resume_token().empty()) return cursor;
-  std::string bytes;
-  if (request.resume_token().size() > kMaxTokenLength ||
-      !absl::WebSafeBase64Unescape(request.resume_token(), &bytes) ||
-      !cursor.ParseFromString(bytes)) {
+  if (!DecodeCursorToken(request.resume_token(), kMaxTokenLength, &cursor)) {
     return absl::InvalidArgumentError("resume_token: not a token of ListContactAppointments");
   }
   if (cursor.location_id() != request.location_id() ||

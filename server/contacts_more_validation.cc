@@ -73,15 +73,6 @@ absl::Status ValidateWorkflow(const std::string& location_id, const std::string&
 
 // FNV-1a over the request's search-defining fields: tokens must not move
 // between searches (a page number or searchAfter means nothing elsewhere).
-uint64_t Fingerprint(const std::string& bytes) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
-
 uint64_t SearchFingerprint(const v1::SearchContactsRequest& request) {
   v1::SearchContactsRequest key;
   *key.mutable_filters() = request.filters();
@@ -90,18 +81,6 @@ uint64_t SearchFingerprint(const v1::SearchContactsRequest& request) {
   key.set_page_size(request.page_size());
   // No map fields: the default serialization is deterministic.
   return Fingerprint(key.SerializeAsString());
-}
-
-std::string EncodeToken(const google::protobuf::Message& cursor) {
-  std::string out;
-  absl::WebSafeBase64Escape(cursor.SerializeAsString(), &out);
-  return out;
-}
-
-bool DecodeToken(const std::string& token, google::protobuf::Message* cursor) {
-  std::string raw;
-  return token.size() <= kMaxTokenLength && absl::WebSafeBase64Unescape(token, &raw) &&
-         cursor->ParseFromString(raw);
 }
 
 absl::Status MalformedToken() {
@@ -231,7 +210,7 @@ std::string EncodeSearchToken(const v1::SearchContactsRequest& request,
   cursor.set_pages_delivered(position.pages_delivered);
   cursor.set_contacts_delivered(position.contacts_delivered);
   cursor.set_done(position.done);
-  return EncodeToken(cursor);
+  return EncodeCursorToken(cursor);
 }
 
 absl::StatusOr<SearchPosition> DecodeSearchToken(const v1::SearchContactsRequest& request,
@@ -239,7 +218,7 @@ absl::StatusOr<SearchPosition> DecodeSearchToken(const v1::SearchContactsRequest
   SearchPosition position;
   if (request.resume_token().empty()) return position;
   v1::SearchContactsCursor cursor;
-  if (!DecodeToken(request.resume_token(), &cursor)) return MalformedToken();
+  if (!DecodeCursorToken(request.resume_token(), kMaxTokenLength, &cursor)) return MalformedToken();
   if (cursor.location_id() != request.location_id() ||
       cursor.request_fingerprint() != SearchFingerprint(request)) {
     return Invalid("resume_token",
@@ -272,7 +251,7 @@ std::string EncodeBusinessToken(const v1::ListBusinessContactsRequest& request, 
   cursor.set_pages_delivered(position.pages_delivered);
   cursor.set_contacts_delivered(position.contacts_delivered);
   cursor.set_done(position.done);
-  return EncodeToken(cursor);
+  return EncodeCursorToken(cursor);
 }
 
 absl::StatusOr<BusinessPosition> DecodeBusinessToken(const v1::ListBusinessContactsRequest& request,
@@ -280,7 +259,7 @@ absl::StatusOr<BusinessPosition> DecodeBusinessToken(const v1::ListBusinessConta
   BusinessPosition position;
   if (request.resume_token().empty()) return position;
   v1::ListBusinessContactsCursor cursor;
-  if (!DecodeToken(request.resume_token(), &cursor)) return MalformedToken();
+  if (!DecodeCursorToken(request.resume_token(), kMaxTokenLength, &cursor)) return MalformedToken();
   if (cursor.location_id() != request.location_id() ||
       cursor.business_id() != request.business_id() || cursor.query() != request.query() ||
       cursor.page_size() != page_size) {

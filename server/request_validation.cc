@@ -38,6 +38,38 @@ absl::StatusOr<int> PageSize(int32_t page_size) {
   return page_size;
 }
 
+uint64_t Fingerprint(absl::string_view bytes) {
+  uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+std::string EncodeCursorToken(const google::protobuf::Message& cursor) {
+  std::string raw = cursor.SerializeAsString();
+  uint64_t check = Fingerprint(raw);
+  for (int i = 0; i < 8; ++i, check >>= 8) raw.push_back(static_cast<char>(check & 0xff));
+  std::string out;
+  absl::WebSafeBase64Escape(raw, &out);
+  return out;
+}
+
+bool DecodeCursorToken(absl::string_view token, size_t max_length,
+                       google::protobuf::Message* cursor) {
+  std::string raw;
+  if (token.size() > max_length || !absl::WebSafeBase64Unescape(token, &raw) || raw.size() < 8) {
+    return false;
+  }
+  const absl::string_view body(raw.data(), raw.size() - 8);
+  uint64_t check = 0;
+  for (int i = 7; i >= 0; --i) {
+    check = (check << 8) | static_cast<unsigned char>(raw[body.size() + static_cast<size_t>(i)]);
+  }
+  return check == Fingerprint(body) && cursor->ParseFromArray(body.data(), static_cast<int>(body.size()));
+}
+
 std::string EncodeResumeToken(const ghl::contacts::v1::ListContactsRequest& request,
                               const ghl::contacts::ListPosition& position) {
   ghl::contacts::v1::ListContactsCursor cursor;
@@ -50,19 +82,15 @@ std::string EncodeResumeToken(const ghl::contacts::v1::ListContactsRequest& requ
   cursor.set_pages_delivered(position.pages_delivered);
   cursor.set_contacts_delivered(position.contacts_delivered);
   cursor.set_done(position.done);
-  std::string out;
-  absl::WebSafeBase64Escape(cursor.SerializeAsString(), &out);
-  return out;
+  return EncodeCursorToken(cursor);
 }
 
 absl::StatusOr<ghl::contacts::ListPosition> DecodeResumeToken(
     const ghl::contacts::v1::ListContactsRequest& request) {
   ghl::contacts::ListPosition position;
   if (request.resume_token().empty()) return position;
-  std::string raw;
   ghl::contacts::v1::ListContactsCursor cursor;
-  if (request.resume_token().size() > kMaxTokenLength ||
-      !absl::WebSafeBase64Unescape(request.resume_token(), &raw) || !cursor.ParseFromString(raw)) {
+  if (!DecodeCursorToken(request.resume_token(), kMaxTokenLength, &cursor)) {
     return absl::InvalidArgumentError("resume_token: malformed (pass back a token this service issued)");
   }
   if (cursor.location_id() != request.location_id() || cursor.query() != request.query()) {

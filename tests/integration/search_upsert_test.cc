@@ -31,6 +31,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "server/request_validation.h"
 #include "tests/integration/stack.h"
 
 namespace ghl::testing {
@@ -71,9 +72,8 @@ SearchStream SearchAll(v1::ContactsService::Stub& stub, const v1::SearchContacts
 // The position a search resume token carries (tokens are opaque to callers;
 // the test reads one to see which paging mode the gateway used).
 v1::SearchContactsCursor Cursor(const std::string& token) {
-  std::string raw;
   v1::SearchContactsCursor cursor;
-  EXPECT_TRUE(absl::WebSafeBase64Unescape(token, &raw) && cursor.ParseFromString(raw));
+  EXPECT_TRUE(ghl::server::DecodeCursorToken(token, 4096, &cursor));
   return cursor;
 }
 

@@ -13,37 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/contacts/contacts_connection.h"
 #include "adapters/ghl/contacts/search_pager.h"
+#include "adapters/ghl/contacts/write_policy.h"
 #include "adapters/ghl/core/status.h"
 
 namespace ghl::contacts {
 namespace {
 
 namespace v1 = ::ghl::contacts::v1;
-
-// True when GHL may have applied a write that ended in `status`.
-bool MayHaveApplied(const absl::Status& status, bool multi_target) {
-  if (status.ok() || IsNotSent(status)) return false;
-  const std::optional<int> http = UpstreamHttpCode(status);
-  if (!http) {
-    // A transport failure after sending (timeout, reset): the request may
-    // have been processed.
-    return status.code() == absl::StatusCode::kUnavailable ||
-           status.code() == absl::StatusCode::kDeadlineExceeded ||
-           status.code() == absl::StatusCode::kUnknown;
-  }
-  return *http >= 500 || (multi_target && *http == 422);
-}
-
-absl::Status SayMayHaveApplied(const absl::Status& status, const char* operation,
-                               bool multi_target) {
-  if (!MayHaveApplied(status, multi_target)) return status;
-  const bool partial = multi_target && UpstreamHttpCode(status) == 422;
-  absl::Status out(status.code(), absl::StrCat(status.message(), "; GHL may have applied ",
-                                               partial ? "part of " : "", operation,
-                                               " (not retried): check before sending it again"));
-  status.ForEachPayload([&out](absl::string_view k, const absl::Cord& v) { out.SetPayload(k, v); });
-  return out;
-}
 
 // Status of a Status-only stub call as a StatusOr, for the retry loop.
 std::function<absl::StatusOr<bool>()> AsStatusOr(std::function<absl::Status()> call) {
@@ -64,8 +40,7 @@ absl::StatusOr<T> ContactsConnection::Write(const char* operation, bool multi_ta
       options_, Idempotency::kNonIdempotent,
       [&]() -> absl::StatusOr<T> {
         auto r = attempt();
-        // GHL's rate limiter refuses before any processing: safe to resend.
-        if (!r.ok() && UpstreamHttpCode(r.status()) == 429) return MarkNotSent(r.status());
+        if (!r.ok()) return NotSentIfRateLimited(r.status());
         return r;
       },
       cancelled, deadline);

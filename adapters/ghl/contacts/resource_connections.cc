@@ -12,8 +12,8 @@ RetryRunner::RetryRunner(ConnectionOptions options) : options_(std::move(options
 }
 
 absl::Status RetryRunner::WriteStatus(
-    const std::function<absl::Status(const CallOptions&)>& call) const {
-  return Write<bool>([&](const CallOptions& options) -> absl::StatusOr<bool> {
+    const char* operation, const std::function<absl::Status(const CallOptions&)>& call) const {
+  return Write<bool>(operation, false, [&](const CallOptions& options) -> absl::StatusOr<bool> {
            auto status = call(options);
            if (!status.ok()) return status;
            return true;
@@ -41,22 +41,23 @@ absl::StatusOr<v1::Task> TasksConnection::GetTask(const v1::GetTaskRequest& requ
 
 absl::StatusOr<v1::Task> TasksConnection::CreateTask(const v1::CreateTaskRequest& request) {
   return retry_.Write<v1::Task>(
-      [&](const CallOptions& o) { return stub_->CreateTask(o, request); });
+      "the task creation", false, [&](const CallOptions& o) { return stub_->CreateTask(o, request); });
 }
 
 absl::StatusOr<v1::Task> TasksConnection::UpdateTask(const v1::UpdateTaskRequest& request) {
   return retry_.Write<v1::Task>(
-      [&](const CallOptions& o) { return stub_->UpdateTask(o, request); });
+      "the task update", false, [&](const CallOptions& o) { return stub_->UpdateTask(o, request); });
 }
 
 absl::StatusOr<v1::Task> TasksConnection::SetTaskCompleted(
     const v1::SetTaskCompletedRequest& request) {
   return retry_.Write<v1::Task>(
-      [&](const CallOptions& o) { return stub_->SetTaskCompleted(o, request); });
+      "the task completion", false, [&](const CallOptions& o) { return stub_->SetTaskCompleted(o, request); });
 }
 
 absl::Status TasksConnection::DeleteTask(const v1::DeleteTaskRequest& request) {
-  return retry_.WriteStatus([&](const CallOptions& o) { return stub_->DeleteTask(o, request); });
+  return retry_.WriteStatus("the task deletion",
+                            [&](const CallOptions& o) { return stub_->DeleteTask(o, request); });
 }
 
 // ---------------------------------------------------------------------------
@@ -79,16 +80,17 @@ absl::StatusOr<v1::Note> NotesConnection::GetNote(const v1::GetNoteRequest& requ
 
 absl::StatusOr<v1::Note> NotesConnection::CreateNote(const v1::CreateNoteRequest& request) {
   return retry_.Write<v1::Note>(
-      [&](const CallOptions& o) { return stub_->CreateNote(o, request); });
+      "the note creation", false, [&](const CallOptions& o) { return stub_->CreateNote(o, request); });
 }
 
 absl::StatusOr<v1::Note> NotesConnection::UpdateNote(const v1::UpdateNoteRequest& request) {
   return retry_.Write<v1::Note>(
-      [&](const CallOptions& o) { return stub_->UpdateNote(o, request); });
+      "the note update", false, [&](const CallOptions& o) { return stub_->UpdateNote(o, request); });
 }
 
 absl::Status NotesConnection::DeleteNote(const v1::DeleteNoteRequest& request) {
-  return retry_.WriteStatus([&](const CallOptions& o) { return stub_->DeleteNote(o, request); });
+  return retry_.WriteStatus("the note deletion",
+                            [&](const CallOptions& o) { return stub_->DeleteNote(o, request); });
 }
 
 // ---------------------------------------------------------------------------
@@ -115,19 +117,19 @@ TagsConnection::TagsConnection(std::shared_ptr<TagsStub> stub, ConnectionOptions
 
 absl::StatusOr<v1::AddTagsResponse> TagsConnection::AddTags(const v1::AddTagsRequest& request) {
   return retry_.Write<v1::AddTagsResponse>(
-      [&](const CallOptions& o) { return stub_->AddTags(o, request); });
+      "the tag change", false, [&](const CallOptions& o) { return stub_->AddTags(o, request); });
 }
 
 absl::StatusOr<v1::RemoveTagsResponse> TagsConnection::RemoveTags(
     const v1::RemoveTagsRequest& request) {
   return retry_.Write<v1::RemoveTagsResponse>(
-      [&](const CallOptions& o) { return stub_->RemoveTags(o, request); });
+      "the tag change", false, [&](const CallOptions& o) { return stub_->RemoveTags(o, request); });
 }
 
 absl::StatusOr<v1::BulkUpdateTagsResponse> TagsConnection::BulkUpdateTags(
     const v1::BulkUpdateTagsRequest& request) {
   return retry_.Write<v1::BulkUpdateTagsResponse>(
-      [&](const CallOptions& o) { return stub_->BulkUpdateTags(o, request); });
+      "the bulk tag update", true, [&](const CallOptions& o) { return stub_->BulkUpdateTags(o, request); });
 }
 
 }  // namespace ghl::contacts

@@ -6,8 +6,9 @@
 //   jittered exponential backoff, and stop early once `cancelled` says the
 //   caller has gone;
 // - writes (create, update, complete, delete, add/remove tags, bulk tags)
-//   are not idempotent: they retry only when the request surely never left
-//   the process, so a write is never applied twice.
+//   are not idempotent: they retry only when GHL surely did not act (never
+//   sent, or a 429), so a write is never applied twice, and a failure after
+//   GHL may have acted says so (write_policy.h).
 //
 // Thread-safety: every connection is safe for concurrent use if its stub is.
 // The clock in ConnectionOptions must outlive the connection.
@@ -25,6 +26,7 @@
 #include "adapters/ghl/contacts/notes_stub.h"
 #include "adapters/ghl/contacts/tags_stub.h"
 #include "adapters/ghl/contacts/tasks_stub.h"
+#include "adapters/ghl/contacts/write_policy.h"
 
 namespace ghl::contacts {
 
@@ -41,14 +43,27 @@ class RetryRunner {
     return Run<T>(Idempotency::kIdempotent, call, cancelled);
   }
 
-  /// A non-idempotent call: retried only if it surely never left.
+  /// A non-idempotent call (see write_policy.h): retried only if GHL surely
+  /// did not act on it (never sent, or a 429); a failure after GHL may have
+  /// acted says so, naming `operation` (e.g. "the note creation").
   template <typename T>
-  absl::StatusOr<T> Write(const std::function<absl::StatusOr<T>(const CallOptions&)>& call) const {
-    return Run<T>(Idempotency::kNonIdempotent, call, nullptr);
+  absl::StatusOr<T> Write(const char* operation, bool multi_target,
+                          const std::function<absl::StatusOr<T>(const CallOptions&)>& call) const {
+    auto result = Run<T>(
+        Idempotency::kNonIdempotent,
+        [&](const CallOptions& options) -> absl::StatusOr<T> {
+          auto r = call(options);
+          if (!r.ok()) return NotSentIfRateLimited(r.status());
+          return r;
+        },
+        nullptr);
+    if (result.ok()) return result;
+    return SayMayHaveApplied(result.status(), operation, multi_target);
   }
 
   /// Write for a call without a result.
-  absl::Status WriteStatus(const std::function<absl::Status(const CallOptions&)>& call) const;
+  absl::Status WriteStatus(const char* operation,
+                           const std::function<absl::Status(const CallOptions&)>& call) const;
 
  private:
   template <typename T>

@@ -25,6 +25,7 @@ using ::ghl::testing::FakeHttpTransport;
 using ::ghl::testing::IsOk;
 using ::ghl::testing::StatusIs;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class ResourceConnectionsTest : public ::testing::Test {
  protected:
@@ -89,18 +90,41 @@ TEST_F(ResourceConnectionsTest, WritesThatMayHaveArrivedAreNotRetried) {
   transport_->AddResponse(503, "");
   auto create = ForContact<v1::CreateNoteRequest>("c1");
   create.mutable_note()->set_body("b");
-  EXPECT_THAT(notes_.CreateNote(create), StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
+  // Each failure says GHL may have acted, so no caller re-sends blindly.
+  EXPECT_THAT(notes_.CreateNote(create),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("GHL may have applied the note creation (not retried)")));
   auto remove = ForContact<v1::DeleteTaskRequest>("c1");
   remove.set_task_id("t1");
-  EXPECT_THAT(tasks_.DeleteTask(remove), StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
+  EXPECT_THAT(tasks_.DeleteTask(remove),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("may have applied the task deletion")));
   v1::AddTagsRequest add = ForContact<v1::AddTagsRequest>("c1");
   add.add_tags("t");
-  EXPECT_THAT(tags_.AddTags(add), StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
+  EXPECT_THAT(tags_.AddTags(add),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("may have applied the tag change")));
   auto complete = ForContact<v1::SetTaskCompletedRequest>("c1");
   complete.set_task_id("t1");
   EXPECT_THAT(tasks_.SetTaskCompleted(complete),
-              StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("may have applied the task completion")));
   EXPECT_EQ(transport_->requests().size(), 4u);  // one attempt each
+}
+
+TEST_F(ResourceConnectionsTest, WritesRefusedByTheRateLimiterAreRetried) {
+  // GHL's 429 comes before any processing: re-sending cannot apply it twice.
+  transport_->AddResponse(429, R"({"statusCode":429,"message":"Too Many Requests"})");
+  transport_->AddResponse(201, OperationExample("post", "/contacts/{contactId}/notes", "201"));
+  auto create = ForContact<v1::CreateNoteRequest>("c1");
+  create.mutable_note()->set_body("b");
+  EXPECT_THAT(notes_.CreateNote(create), IsOk());
+  EXPECT_EQ(transport_->requests().size(), 2u);
+}
+
+TEST_F(ResourceConnectionsTest, AWriteRefusedOutrightSaysNothingOfMaybe) {
+  transport_->AddResponse(422, R"({"statusCode":422,"message":["body must be a string"]})");
+  auto create = ForContact<v1::CreateNoteRequest>("c1");
+  create.mutable_note()->set_body("b");
+  EXPECT_THAT(notes_.CreateNote(create),
+              StatusIs(absl::StatusCode::kInvalidArgument, Not(HasSubstr("may have applied"))));
 }
 
 TEST_F(ResourceConnectionsTest, WritesThatNeverLeftAreRetried) {

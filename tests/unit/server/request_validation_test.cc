@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/escaping.h"
+
 #include "tests/support/status_matchers.h"
 
 namespace ghl::server {
@@ -75,6 +77,33 @@ TEST(ResumeToken, RejectsMalformedAndForeignTokens) {
   other.set_location_id("LOC");
   other.set_query("x");
   EXPECT_THAT(DecodeResumeToken(other), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("query")));
+}
+
+TEST(ResumeToken, EveryChangedByteIsRefused) {
+  ghl::contacts::v1::ListContactsRequest request;
+  request.set_location_id("LOC");
+  ghl::contacts::ListPosition position;
+  position.cursor = ghl::contacts::ListCursor{1631087949919, "yd0jdjOavGk2o6Nh5Ndb"};
+  position.pages_delivered = 47;
+  position.contacts_delivered = 4700;
+  const std::string token = EncodeResumeToken(request, position);
+  std::string raw;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(token, &raw));
+  int refused = 0;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string flipped = raw;
+      flipped[i] = static_cast<char>(flipped[i] ^ (1 << bit));
+      std::string edited;
+      absl::WebSafeBase64Escape(flipped, &edited);
+      request.set_resume_token(edited);
+      auto decoded = DecodeResumeToken(request);
+      EXPECT_THAT(decoded, StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("resume_token:")))
+          << "byte " << i << " bit " << bit;
+      refused += decoded.ok() ? 0 : 1;
+    }
+  }
+  EXPECT_EQ(refused, static_cast<int>(raw.size()) * 8);
 }
 
 }  // namespace
