@@ -1,5 +1,6 @@
 #include "server/metrics.h"
 
+#include <google/protobuf/descriptor.h>
 #include <httplib.h>
 
 #include "absl/strings/numbers.h"
@@ -29,7 +30,7 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      calls_->WithLabels({info_->method(), GrpcCodeName(methods->GetSendStatus().error_code())})
+      calls_->WithLabels({MethodLabel(info_->method()), GrpcCodeName(methods->GetSendStatus().error_code())})
           .Increment();
     }
     methods->Proceed();
@@ -64,6 +65,23 @@ std::string GrpcCodeName(grpc::StatusCode code) {
     case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
     default: return absl::StrCat("CODE_", static_cast<int>(code));
   }
+}
+
+std::string MethodLabel(absl::string_view full_method) {
+  if (full_method == "/grpc.health.v1.Health/Check" ||
+      full_method == "/grpc.health.v1.Health/Watch") {
+    return std::string(full_method);
+  }
+  // "/pkg.Service/Method" -> "pkg.Service.Method".
+  if (full_method.size() < 4 || full_method.front() != '/') return "unknown";
+  std::string dotted(full_method.substr(1));
+  const size_t slash = dotted.rfind('/');
+  if (slash == std::string::npos || dotted.find('/') != slash) return "unknown";
+  dotted[slash] = '.';
+  if (google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(dotted) == nullptr) {
+    return "unknown";
+  }
+  return std::string(full_method);
 }
 
 metrics::Counter& ContactsStreamedCounter() {

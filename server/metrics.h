@@ -37,6 +37,11 @@ namespace ghl::server {
 /// The canonical name of a gRPC code ("OK", "NOT_FOUND", ...).
 std::string GrpcCodeName(grpc::StatusCode code);
 
+/// The `method` label of a call: its full name when the gateway serves it
+/// (a method of the generated descriptor pool, or the health service),
+/// "unknown" otherwise, so a caller inventing names cannot grow the series.
+std::string MethodLabel(absl::string_view full_method);
+
 /// ghl_gateway_contacts_streamed_total: contacts of the ListContacts pages
 /// callers received.
 metrics::Counter& ContactsStreamedCounter();
