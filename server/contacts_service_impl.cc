@@ -10,6 +10,7 @@
 #include "server/caller_auth.h"
 #include "adapters/ghl/core/clock.h"
 #include "server/grpc_status.h"
+#include "server/metrics.h"
 #include "server/request_validation.h"
 
 namespace ghl::server {
@@ -85,6 +86,7 @@ class ListContactsReactor final : public grpc::ServerWriteReactor<ListContactsRe
       final_ = grpc::Status(grpc::StatusCode::CANCELLED, "the caller stopped reading");
     } else {
       delivered_token_ = writing_.resume_token();
+      ContactsStreamedCounter().Increment(static_cast<uint64_t>(writing_.contacts_size()));
       if (writing_.last_page()) final_ = grpc::Status::OK;
     }
     if (final_) {

@@ -8,11 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/contacts/contacts_connection.h"
 #include "adapters/ghl/http/curl_http_transport.h"
+#include "adapters/ghl/http/metrics_http_transport.h"
 #include "adapters/ghl/http/paced_http_transport.h"
 #include "server/catalog_service_impl.h"
 #include "server/caller_auth.h"
 #include "server/contacts_service_impl.h"
 #include "server/gateway_auth.h"
+#include "server/metrics.h"
 #include "server/resource_services.h"
 #include "server/worker_pool.h"
 
@@ -25,6 +27,7 @@ struct Gateway::State {
   std::unique_ptr<ResourceServices> resources;  // tasks, notes, appointments, tags
   std::unique_ptr<CatalogServiceImpl> catalog;
   std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<MetricsServer> metrics;  // --metrics-listen
   bool shut_down = false;
 };
 
@@ -36,6 +39,8 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
     curl.max_response_bytes = static_cast<size_t>(config.max_response_mb) << 20;
     transport = http::MakeCurlHttpTransport(curl);
   }
+  // Below pacing: the latency recorded is the upstream's, not a paced wait.
+  transport = http::MakeMetricsHttpTransport(std::move(transport));
   std::shared_ptr<RateBudget> budget;
   if (config.pacing) {
     RateBudgetConfig budget_config;
@@ -74,9 +79,12 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   // share it (SO_REUSEPORT) and take half the calls.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config.listen, s.auth->server_credentials, &gateway->port_);
-  if (s.auth->keys) {
+  {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-    creators.push_back(std::make_unique<CallerAuthInterceptorFactory>(s.auth->keys));
+    creators.push_back(std::make_unique<MetricsInterceptorFactory>());
+    if (s.auth->keys) {
+      creators.push_back(std::make_unique<CallerAuthInterceptorFactory>(s.auth->keys));
+    }
     builder.experimental().SetInterceptorCreators(std::move(creators));
   }
   builder.RegisterService(s.contacts.get());
@@ -87,12 +95,23 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   if (!s.server || gateway->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
   }
+  if (!config.metrics_listen.empty()) {
+    s.metrics = std::make_unique<MetricsServer>();
+    if (auto started = s.metrics->Start(config.metrics_listen); !started.ok()) {
+      gateway->Shutdown(absl::ZeroDuration());
+      return started;
+    }
+  }
   s.server->GetHealthCheckService()->SetServingStatus(true);
   gateway->host_ = config.listen.substr(0, config.listen.rfind(':'));
   return gateway;
 }
 
 std::string Gateway::address() const { return absl::StrCat(host_, ":", port_); }
+
+int Gateway::metrics_port() const {
+  return state_ && state_->metrics ? state_->metrics->port() : 0;
+}
 
 int Gateway::http_port() const {
   return state_ && state_->auth->callback ? state_->auth->callback->port() : 0;
@@ -113,6 +132,7 @@ void Gateway::Shutdown(absl::Duration grace) {
   // Only now no reactor can post work any more.
   state_->pool.reset();
   if (state_->auth && state_->auth->callback) state_->auth->callback->Stop();
+  if (state_->metrics) state_->metrics->Stop();
   // Nothing renews tokens any more: another gateway may take the state file.
   if (state_->auth) state_->auth->state_lock.reset();
 }

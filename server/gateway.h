@@ -34,6 +34,8 @@ class Gateway {
   std::string address() const;
   /// The OAuth callback listener's port (0 without --http-listen).
   int http_port() const;
+  /// The --metrics-listen port (0 without it).
+  int metrics_port() const;
   /// Health goes NOT_SERVING, new calls are refused, running calls get up to
   /// `grace` to finish, then the rest are cancelled. Idempotent.
   void Shutdown(absl::Duration grace = absl::Seconds(10));

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/auth/token_source.h"
 #include "adapters/ghl/http/curl_http_transport.h"
+#include "server/metrics.h"
 
 namespace ghl::server {
 namespace {
@@ -133,6 +134,19 @@ const std::vector<Option>& Options() {
        [](const GatewayConfig& c) { return c.port_file; },
        [](const std::string& v, GatewayConfig* c) {
          c->port_file = v;
+         return absl::OkStatus();
+       }},
+      {"metrics-listen", "GHL_METRICS_LISTEN",
+       "host:port (or a port: loopback) of the Prometheus GET /metrics listener; off when empty",
+       [](const GatewayConfig& c) { return c.metrics_listen; },
+       [](const std::string& v, GatewayConfig* c) {
+         if (v.empty()) {
+           c->metrics_listen.clear();
+           return absl::OkStatus();
+         }
+         auto normalized = NormalizeMetricsListen(v);
+         if (!normalized.ok()) return normalized.status();
+         c->metrics_listen = *normalized;
          return absl::OkStatus();
        }},
   };

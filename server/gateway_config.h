@@ -43,6 +43,9 @@ struct GatewayConfig {
   int search_prefetch_pages = 4;
   /// If set, the bound port is written here once listening (for --listen :0).
   std::string port_file;
+  /// Prometheus GET /metrics listener (host:port; empty: none). A bare port
+  /// means loopback.
+  std::string metrics_listen;
   /// location id -> token, from the tokens file and GHL_LOCATION_TOKENS.
   std::map<std::string, std::string> tokens;
   /// Credentials, caller keys, OAuth, TLS (gateway_auth_config.h).

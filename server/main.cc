@@ -61,6 +61,10 @@ int main(int argc, char** argv) {
             << config->upstream << ", " << config->tokens.size() << " location(s) from token files"
             << (config->auth.state_file.empty() ? "" : ", state file, API keys required") << ")"
             << std::endl;
+  if ((*gateway)->metrics_port() != 0) {
+    std::cout << "ghl-gateway metrics on port " << (*gateway)->metrics_port() << " (/metrics)"
+              << std::endl;
+  }
   if ((*gateway)->http_port() != 0) {
     std::cout << "ghl-gateway OAuth callback on port " << (*gateway)->http_port() << " (/oauth/callback)"
               << std::endl;

@@ -43,6 +43,7 @@ struct StackOptions {
   int workers = 4;     // the gateway's worker threads
   ghl::sandbox::FaultPlan faults;  // injected by the sandbox (issue 5)
   std::string gateway_token = kFullToken;  // token the gateway sends for the demo location
+  std::string metrics_listen;  // the gateway's --metrics-listen (empty: none)
 };
 
 inline std::vector<std::string> PrismProxyArgs(const std::string& upstream, int port, bool errors) {
@@ -96,6 +97,7 @@ class Stack {
     gc.retry_initial_backoff = absl::Milliseconds(20);
     gc.retry_max_backoff = absl::Milliseconds(500);
     gc.tokens = {{kDemoLocation, o.gateway_token}, {kReadOnlyLocation, kReadOnlyToken}};
+    gc.metrics_listen = o.metrics_listen;
     gateway_config_ = gc;
     StartGateway();
   }

@@ -5,9 +5,20 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "adapters/ghl/core/metrics.h"
 
 namespace ghl::auth {
 namespace {
+
+// ghl_gateway_token_refreshes_total{result}: ok, error, invalid_grant.
+metrics::Counter& RefreshCounter(const char* result) {
+  static auto* family = &metrics::DefaultRegistry().AddCounter(
+      "ghl_gateway_token_refreshes_total",
+      "GHL token renewals (refresh_token grants and minted location tokens) by result: ok, "
+      "error, invalid_grant.",
+      {"result"});
+  return family->WithLabels({result});
+}
 
 absl::Status NotConnected(absl::string_view location_id) {
   return absl::FailedPreconditionError(
@@ -184,7 +195,9 @@ absl::StatusOr<std::string> CredentialTokenSource::FreshToken(Entry& entry) {
   }
   auto renewed = Renew(c);
   if (!renewed.ok()) {
-    if (IsInvalidGrant(renewed.status())) return MarkNeedsReauthorization(entry);
+    const bool invalid_grant = IsInvalidGrant(renewed.status());
+    RefreshCounter(invalid_grant ? "invalid_grant" : "error").Increment();
+    if (invalid_grant) return MarkNeedsReauthorization(entry);
     // Still valid (inside the margin): use it, renew on a later call.
     if (!c.access_token.empty() && now < c.expires_at &&
         renewed.status().code() == absl::StatusCode::kUnavailable) {
@@ -203,6 +216,7 @@ absl::StatusOr<std::string> CredentialTokenSource::FreshToken(Entry& entry) {
     return absl::UnavailableError(
         absl::StrCat(c.key, ": renewed credential not yet stored, so not used: ", s.message()));
   }
+  RefreshCounter("ok").Increment();
   Event(absl::StrCat(c.key, ": token renewed and stored (",
                      c.kind == CredentialKind::kMintedLocation ? "minted from its company"
                                                                : "refresh_token grant, rotated",

@@ -15,9 +15,11 @@
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "adapters/ghl/auth/authorized_send.h"
+#include "adapters/ghl/core/metrics.h"
 #include "tests/support/status_matchers.h"
 
 namespace ghl::auth {
@@ -250,6 +252,43 @@ TEST_F(CredentialTokenSourceTest, ANewLocationThatCannotBeStoredIsNotConnected) 
   EXPECT_TRUE(source_->Locations().empty());
   ASSERT_THAT(source_->Put(OAuthCredential(absl::Hours(1))), IsOk());
   EXPECT_EQ(*source_->GetToken("LOC1"), "at-0");
+}
+
+// ghl_gateway_token_refreshes_total{result=...} in the process registry.
+double RefreshesCounted(const std::string& result) {
+  const std::string text = metrics::DefaultRegistry().Exposition();
+  const std::string series =
+      absl::StrCat("ghl_gateway_token_refreshes_total{result=\"", result, "\"} ");
+  const size_t at = text.find(series);
+  if (at == std::string::npos) return 0;
+  const size_t end = text.find('\n', at);
+  double value = 0;
+  EXPECT_TRUE(absl::SimpleAtod(text.substr(at + series.size(), end - at - series.size()), &value));
+  return value;
+}
+
+TEST_F(CredentialTokenSourceTest, RefreshesAreCountedByResult) {
+  const double ok = RefreshesCounted("ok");
+  const double error = RefreshesCounted("error");
+  const double invalid = RefreshesCounted("invalid_grant");
+  // 50 concurrent callers on an expired token: one renewal, counted once.
+  ASSERT_THAT(source_->Put(OAuthCredential(absl::ZeroDuration())), IsOk());
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 50; ++i) threads.emplace_back([&] { (void)source_->GetToken("LOC1"); });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(RefreshesCounted("ok") - ok, 1);
+  // A transient failure inside the margin (the valid token is still used).
+  ASSERT_THAT(source_->Put(OAuthCredential(absl::Minutes(2))), IsOk());
+  endpoint_->FailNext(1);
+  ASSERT_THAT(source_->GetToken("LOC1"), IsOk());
+  EXPECT_EQ(RefreshesCounted("error") - error, 1);
+  Credential stale = OAuthCredential(absl::ZeroDuration());
+  stale.refresh_token = "rt-stale";
+  ASSERT_THAT(source_->Put(stale), IsOk());
+  EXPECT_FALSE(source_->GetToken("LOC1").ok());
+  EXPECT_FALSE(source_->GetToken("LOC1").ok());  // the mark answers; no second refresh
+  EXPECT_EQ(RefreshesCounted("invalid_grant") - invalid, 1);
+  EXPECT_EQ(RefreshesCounted("ok") - ok, 1);
 }
 
 TEST_F(CredentialTokenSourceTest, TransientFailureInsideTheMarginKeepsTheValidToken) {

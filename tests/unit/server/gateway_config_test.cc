@@ -42,6 +42,26 @@ TEST(GatewayConfig, ErrorsNameTheOption) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("GHL_UPSTREAM_URL")));
 }
 
+TEST(GatewayConfig, MetricsListenIsOffByDefaultAndLoopbackForABarePort) {
+  auto off = ParseGatewayConfig({}, {});
+  ASSERT_TRUE(off.ok()) << off.status();
+  EXPECT_EQ(off->metrics_listen, "");
+  auto bare = ParseGatewayConfig({"--metrics-listen", "9464"}, {});
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  EXPECT_EQ(bare->metrics_listen, "127.0.0.1:9464");
+  auto colon = ParseGatewayConfig({}, {{"GHL_METRICS_LISTEN", ":9464"}});
+  ASSERT_TRUE(colon.ok()) << colon.status();
+  EXPECT_EQ(colon->metrics_listen, "127.0.0.1:9464");
+  auto any = ParseGatewayConfig({"--metrics-listen=0.0.0.0:9464"}, {});
+  ASSERT_TRUE(any.ok()) << any.status();
+  EXPECT_EQ(any->metrics_listen, "0.0.0.0:9464");
+  EXPECT_THAT(ParseGatewayConfig({"--metrics-listen=host:99999"}, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--metrics-listen")));
+  EXPECT_THAT(ParseGatewayConfig({"--metrics-listen=host:"}, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--metrics-listen")));
+  EXPECT_THAT(GatewayUsage(), HasSubstr("--metrics-listen"));
+}
+
 TEST(GatewayConfig, UpstreamMustBeAUsableBaseUrl) {
   for (const char* bad : {"http://[::1", "http://", "https://ghl.test/?x=1", "http://u:p@ghl.test",
                           "https://ghl.test/#top", "http://ghl test"}) {
