@@ -55,8 +55,6 @@ using internal::WriteStringArray;
 
 using Allocator = rapidjson::Document::AllocatorType;
 
-constexpr PropRule kTagsDto[] = {{"tags", PropType::kStringArray, true}};
-constexpr PropRule kFollowersDto[] = {{"followers", PropType::kStringArray, true}};
 constexpr PropRule kWorkflowDto[] = {{"eventStartTime", PropType::kIsoDate}};
 constexpr PropRule kUpdateTagsDto[] = {
     {"contacts", PropType::kStringArray, true},
@@ -147,52 +145,48 @@ constexpr char kSucceeded[] = "{\"succeded\":true}";
 
 }  // namespace
 
+// ------------------------------------------------- a contact's tags, followers
+
+// POST/DELETE /contacts/{contactId}/<member> with {"<member>": [...]}: adds
+// (201) or removes (200) the items, and answers the resulting list (and, with
+// `changed_member`, the items that changed).
+HttpResponse SandboxService::ChangeContactList(const HttpRequest& request, Context& ctx,
+                                               ListChange change, const char* member,
+                                               const char* changed_member) {
+  rapidjson::Document body;
+  if (auto error = ParseObjectBody(request.body, &body, ctx.trace_id)) return *error;
+  std::unique_lock<std::shared_mutex> lock(store_mu_);
+  HttpResponse error;
+  const ContactRecord* contact = ContactFor(ctx, &error);
+  if (contact == nullptr) return error;
+  const PropRule dto[] = {{member, PropType::kStringArray, true}};
+  const std::vector<std::string> messages = ValidateProps(body, dto);
+  if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
+
+  rapidjson::Document current;
+  current.Parse(contact->json.data(), contact->json.size());
+  std::vector<std::string> changed;
+  const std::vector<std::string> list =
+      change == ListChange::kAdd ? Added(ListOf(current, member), StringItems(body, member), &changed)
+                                 : Removed(ListOf(current, member), StringItems(body, member), &changed);
+  if (!changed.empty()) {
+    auto updated =
+        RewriteContact(*contact, [&](rapidjson::Document& c) { SetList(c, member, list); });
+    if (!updated.ok()) return InternalError(ctx.trace_id);
+  }
+  return Json(change == ListChange::kAdd ? 201 : 200,
+              ListJson(member, list, changed_member,
+                       changed_member != nullptr ? changed : std::vector<std::string>{}));
+}
+
 // ---------------------------------------------------------------------- tags
 
 HttpResponse SandboxService::AddTags(const HttpRequest& request, Context& ctx) {
-  rapidjson::Document body;
-  if (auto error = ParseObjectBody(request.body, &body, ctx.trace_id)) return *error;
-  std::unique_lock<std::shared_mutex> lock(store_mu_);
-  HttpResponse error;
-  const ContactRecord* contact = ContactFor(ctx, &error);
-  if (contact == nullptr) return error;
-  const std::vector<std::string> messages = ValidateProps(body, kTagsDto);
-  if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
-
-  rapidjson::Document current;
-  current.Parse(contact->json.data(), contact->json.size());
-  std::vector<std::string> added;
-  const std::vector<std::string> tags =
-      Added(ListOf(current, "tags"), StringItems(body, "tags"), &added);
-  if (!added.empty()) {
-    auto updated =
-        RewriteContact(*contact, [&](rapidjson::Document& c) { SetList(c, "tags", tags); });
-    if (!updated.ok()) return InternalError(ctx.trace_id);
-  }
-  return Json(201, ListJson("tags", tags, nullptr, {}));
+  return ChangeContactList(request, ctx, ListChange::kAdd, "tags", nullptr);
 }
 
 HttpResponse SandboxService::RemoveTags(const HttpRequest& request, Context& ctx) {
-  rapidjson::Document body;
-  if (auto error = ParseObjectBody(request.body, &body, ctx.trace_id)) return *error;
-  std::unique_lock<std::shared_mutex> lock(store_mu_);
-  HttpResponse error;
-  const ContactRecord* contact = ContactFor(ctx, &error);
-  if (contact == nullptr) return error;
-  const std::vector<std::string> messages = ValidateProps(body, kTagsDto);
-  if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
-
-  rapidjson::Document current;
-  current.Parse(contact->json.data(), contact->json.size());
-  std::vector<std::string> removed;
-  const std::vector<std::string> tags =
-      Removed(ListOf(current, "tags"), StringItems(body, "tags"), &removed);
-  if (!removed.empty()) {
-    auto updated =
-        RewriteContact(*contact, [&](rapidjson::Document& c) { SetList(c, "tags", tags); });
-    if (!updated.ok()) return InternalError(ctx.trace_id);
-  }
-  return Json(200, ListJson("tags", tags, nullptr, {}));
+  return ChangeContactList(request, ctx, ListChange::kRemove, "tags", nullptr);
 }
 
 HttpResponse SandboxService::BulkUpdateTags(const HttpRequest& request, Context& ctx) {
@@ -280,49 +274,11 @@ HttpResponse SandboxService::BulkUpdateTags(const HttpRequest& request, Context&
 // ----------------------------------------------------------------- followers
 
 HttpResponse SandboxService::AddFollowers(const HttpRequest& request, Context& ctx) {
-  rapidjson::Document body;
-  if (auto error = ParseObjectBody(request.body, &body, ctx.trace_id)) return *error;
-  std::unique_lock<std::shared_mutex> lock(store_mu_);
-  HttpResponse error;
-  const ContactRecord* contact = ContactFor(ctx, &error);
-  if (contact == nullptr) return error;
-  const std::vector<std::string> messages = ValidateProps(body, kFollowersDto);
-  if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
-
-  rapidjson::Document current;
-  current.Parse(contact->json.data(), contact->json.size());
-  std::vector<std::string> added;
-  const std::vector<std::string> followers =
-      Added(ListOf(current, "followers"), StringItems(body, "followers"), &added);
-  if (!added.empty()) {
-    auto updated = RewriteContact(
-        *contact, [&](rapidjson::Document& c) { SetList(c, "followers", followers); });
-    if (!updated.ok()) return InternalError(ctx.trace_id);
-  }
-  return Json(201, ListJson("followers", followers, "followersAdded", added));
+  return ChangeContactList(request, ctx, ListChange::kAdd, "followers", "followersAdded");
 }
 
 HttpResponse SandboxService::RemoveFollowers(const HttpRequest& request, Context& ctx) {
-  rapidjson::Document body;
-  if (auto error = ParseObjectBody(request.body, &body, ctx.trace_id)) return *error;
-  std::unique_lock<std::shared_mutex> lock(store_mu_);
-  HttpResponse error;
-  const ContactRecord* contact = ContactFor(ctx, &error);
-  if (contact == nullptr) return error;
-  const std::vector<std::string> messages = ValidateProps(body, kFollowersDto);
-  if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
-
-  rapidjson::Document current;
-  current.Parse(contact->json.data(), contact->json.size());
-  std::vector<std::string> removed;
-  const std::vector<std::string> followers =
-      Removed(ListOf(current, "followers"), StringItems(body, "followers"), &removed);
-  if (!removed.empty()) {
-    auto updated = RewriteContact(
-        *contact, [&](rapidjson::Document& c) { SetList(c, "followers", followers); });
-    if (!updated.ok()) return InternalError(ctx.trace_id);
-  }
-  return Json(200, ListJson("followers", followers, "followersRemoved", removed));
+  return ChangeContactList(request, ctx, ListChange::kRemove, "followers", "followersRemoved");
 }
 
 // ------------------------------------------------------- campaigns, workflows

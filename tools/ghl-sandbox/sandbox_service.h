@@ -190,6 +190,10 @@ class SandboxService {
   HttpResponse BulkUpdateTags(const HttpRequest& request, Context& ctx);
   HttpResponse AddFollowers(const HttpRequest& request, Context& ctx);
   HttpResponse RemoveFollowers(const HttpRequest& request, Context& ctx);
+  enum class ListChange { kAdd, kRemove };
+  // Tags and followers: one contact's string list changed by the body's.
+  HttpResponse ChangeContactList(const HttpRequest& request, Context& ctx, ListChange change,
+                                 const char* member, const char* changed_member);
   HttpResponse AddToCampaign(const HttpRequest& request, Context& ctx);
   HttpResponse RemoveFromCampaign(const HttpRequest& request, Context& ctx);
   HttpResponse RemoveFromAllCampaigns(const HttpRequest& request, Context& ctx);
