@@ -1,5 +1,6 @@
 #include "server/contacts_service_impl.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -190,14 +191,18 @@ class ListContactsReactor final : public grpc::ServerWriteReactor<ListContactsRe
 
   // When the location's budget has no slot now, comes back at the slot on a
   // pool timer instead of sleeping on this worker. Not past the deadline:
-  // the fetch then fails fast right away.
+  // the fetch then fails fast right away. The timer wakes at least every
+  // kBudgetRecheck, so a caller that cancels (or a shutdown) while the
+  // stream waits for a slot of a long window is noticed within that time.
   bool DeferForBudget() {
+    constexpr absl::Duration kBudgetRecheck = absl::Milliseconds(250);
     if (budget_ == nullptr || context_->IsCancelled() || draining_->load()) return false;
     const absl::Time now = DefaultClock().Now();  // the paced transport's clock
     const absl::Duration wait = budget_->EarliestSend(request_->location_id(), now) - now;
     if (wait < absl::Milliseconds(20) || now + wait > FromGrpcDeadline(context_->deadline())) return false;
-    return pool_->PostAt(std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(wait),
-                         [this] { Fetch(); });
+    return pool_->PostAt(
+        std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(std::min(wait, kBudgetRecheck)),
+        [this] { Fetch(); });
   }
 
   // Only Fetch touches the pager, and never two at once.

@@ -188,12 +188,13 @@ TEST(GatewayMetrics, CountsUpstream429sPerLocation) {
 }
 
 TEST(GatewayMetrics, OpenStreamsCountsAStreamWhileItRunsAndReturnsAfterCancel) {
-  // Two requests per 3 s window: the 50 pages take over a minute, so the
-  // stream is surely open while we scrape. (A stream waiting for the budget
-  // notices its cancellation when its slot comes, within one window.)
+  // Two requests per 2 minute window: the stream is surely open while we
+  // scrape, and after the cancel it waits for a slot a minute or more away.
+  // It must notice the cancel long before that slot (the budget timer
+  // re-checks every 250 ms), so the gauge drops within the 30 s poll.
   StackOptions o = WithMetrics();
   o.rate_limit_max = 2;
-  o.rate_limit_interval_ms = 3000;
+  o.rate_limit_interval_ms = 120000;
   Stack stack(o);
   ASSERT_EQ(stack.error(), "");
   const int port = stack.gateway().metrics_port();
