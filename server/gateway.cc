@@ -96,6 +96,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
     return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
   }
   if (!config.metrics_listen.empty()) {
+    (void)ContactsStreamedCounter();  // scraped as 0 before the first stream
     s.metrics = std::make_unique<MetricsServer>();
     if (auto started = s.metrics->Start(config.metrics_listen); !started.ok()) {
       gateway->Shutdown(absl::ZeroDuration());

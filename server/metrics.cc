@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/core/clock.h"
+#include "server/http_listener.h"
 
 namespace ghl::server {
 namespace {
@@ -88,7 +89,8 @@ metrics::Counter& ContactsStreamedCounter() {
   static metrics::Counter* counter =
       &metrics::DefaultRegistry()
            .AddCounter("ghl_gateway_contacts_streamed_total",
-                       "Contacts delivered to ListContacts callers (pages the caller received).")
+                       "Contacts of the ListContacts pages written to callers' streams (a "
+                       "caller that cancels may not have read the last pages gRPC buffered).")
            .Get();
   return *counter;
 }
@@ -125,6 +127,7 @@ MetricsServer::MetricsServer(metrics::Registry* registry)
       server_(std::make_unique<httplib::Server>()) {
   // A scraper's idle keep-alive connection must not hold Stop() for long.
   server_->set_keep_alive_timeout(1);
+  ListenExclusively(*server_);
 }
 
 MetricsServer::~MetricsServer() { Stop(); }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "adapters/ghl/core/clock.h"
+#include "server/http_listener.h"
 
 namespace ghl::server {
 namespace {
@@ -77,6 +78,7 @@ OAuthCallbackServer::OAuthCallbackServer(std::shared_ptr<OAuthCallback> callback
     : callback_(std::move(callback)), server_(std::make_unique<httplib::Server>()) {
   // A browser's idle keep-alive connection must not hold Stop() for long.
   server_->set_keep_alive_timeout(1);
+  ListenExclusively(*server_);
 }
 
 OAuthCallbackServer::~OAuthCallbackServer() { Stop(); }

@@ -47,7 +47,11 @@ absl::Status NeedsReauthorizationError(absl::string_view key, absl::string_view 
 CredentialTokenSource::CredentialTokenSource(std::shared_ptr<TokenStore> store,
                                              std::shared_ptr<const OAuthClient> client,
                                              Clock& clock, CredentialTokenSourceOptions options)
-    : store_(std::move(store)), client_(std::move(client)), clock_(clock), options_(options) {}
+    : store_(std::move(store)), client_(std::move(client)), clock_(clock), options_(options) {
+  // Every result's series exists from the start at 0, so rate() sees the
+  // first renewal.
+  for (const char* result : {"ok", "error", "invalid_grant"}) (void)RefreshCounter(result);
+}
 
 absl::StatusOr<std::shared_ptr<CredentialTokenSource>> CredentialTokenSource::Create(
     std::shared_ptr<TokenStore> store, std::shared_ptr<const OAuthClient> client, Clock& clock,

@@ -1,5 +1,8 @@
 #include "adapters/ghl/http/metrics_http_transport.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -11,12 +14,17 @@
 namespace ghl::http {
 namespace {
 
+// The fixed path words of GHL's contacts and OAuth APIs (apps/contacts.json,
+// apps/oauth.json). Every other segment is an id, even one that looks like
+// a word (a workflow id "welcome"): a label must never carry a caller's
+// value, or callers could grow the series without bound.
 bool IsFixedWord(absl::string_view segment) {
-  if (segment.empty()) return false;
-  for (char c : segment) {
-    if (!(absl::ascii_islower(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
-  }
-  return true;
+  static constexpr absl::string_view kWords[] = {
+      "appointments", "bulk",   "business", "campaigns", "completed", "contacts",
+      "duplicate",    "followers", "notes", "removeAll", "search",    "tags",
+      "tasks",        "update", "upsert",   "workflow",  "oauth",     "token",
+      "locationToken", "installedLocations"};
+  return std::find(std::begin(kWords), std::end(kWords), segment) != std::end(kWords);
 }
 
 class MetricsHttpTransport final : public HttpTransport {

@@ -23,6 +23,15 @@ TEST(UpstreamPathTemplateTest, IdsAndQueriesNeverReachALabel) {
   EXPECT_EQ(UpstreamPathTemplate("http://h/oauth/token"), "/oauth/token");
   EXPECT_EQ(UpstreamPathTemplate("http://h"), "/");
   EXPECT_EQ(UpstreamPathTemplate("http://h/contacts/a%20b/x\"y"), "/contacts/{id}/{id}");
+  // Ids that look like words are still ids (a caller must not be able to
+  // mint series): only GHL's own path words are kept.
+  EXPECT_EQ(UpstreamPathTemplate("http://h/contacts/zzzzqqqq"), "/contacts/{id}");
+  EXPECT_EQ(UpstreamPathTemplate("http://h/contacts/c1/workflow/welcome"),
+            "/contacts/{id}/workflow/{id}");
+  EXPECT_EQ(UpstreamPathTemplate("http://h/contacts/c1/campaigns/removeAll"),
+            "/contacts/{id}/campaigns/removeAll");
+  EXPECT_EQ(UpstreamPathTemplate("http://h/contacts/bulk/tags/update/add"),
+            "/contacts/bulk/tags/update/{id}");
 }
 
 TEST(MetricsHttpTransportTest, RecordsStatusLatency429sAndRemaining) {

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "ghl/contacts/v1/contacts_service.grpc.pb.h"
 
 namespace ghl::server {
@@ -32,6 +33,15 @@ TEST(MetricsListenTest, BarePortsMeanLoopback) {
   EXPECT_EQ(*NormalizeMetricsListen("[::1]:9464"), "[::1]:9464");
   EXPECT_FALSE(NormalizeMetricsListen("x:-1").ok());
   EXPECT_FALSE(NormalizeMetricsListen("").ok());
+}
+
+TEST(MetricsServerTest, APortInUseIsRefusedNotShared) {
+  MetricsServer first;
+  ASSERT_TRUE(first.Start("127.0.0.1:0").ok());
+  MetricsServer second;
+  const absl::Status s = second.Start(absl::StrCat("127.0.0.1:", first.port()));
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("cannot listen"));
 }
 
 }  // namespace
