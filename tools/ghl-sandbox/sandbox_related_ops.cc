@@ -99,6 +99,11 @@ std::string WrapList(absl::string_view key, const std::vector<RelatedRecord>& re
   return out;
 }
 
+constexpr SandboxService::RelatedResource kTaskResource{RelatedKind::kTask, "taskId",
+                                                       "Task not found", "task"};
+constexpr SandboxService::RelatedResource kNoteResource{RelatedKind::kNote, "id",
+                                                       "Note not found", "note"};
+
 // Parses a stored record into `doc` (an object).
 bool ParseRecord(const std::string& json, rapidjson::Document* doc) {
   doc->Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
@@ -106,6 +111,50 @@ bool ParseRecord(const std::string& json, rapidjson::Document* doc) {
 }
 
 }  // namespace
+
+// ------------------------------------------ a contact's tasks and notes, by id
+
+HttpResponse SandboxService::GetRelated(Context& ctx, const RelatedResource& r) {
+  std::shared_lock<std::shared_mutex> lock(store_mu_);
+  HttpResponse error;
+  const ContactRecord* contact = ContactFor(ctx, &error);
+  if (contact == nullptr) return error;
+  const auto found = store_.FindRelated(r.kind, contact->id, ctx.params.Get(r.id_param));
+  if (!found) return Error(404, r.not_found, "", ctx.trace_id);
+  return Json(200, Wrap(r.member, found->json));
+}
+
+HttpResponse SandboxService::PatchRelated(const HttpRequest& request, Context& ctx,
+                                          const RelatedResource& r,
+                                          absl::Span<const internal::PropRule> rules) {
+  rapidjson::Document body;
+  if (auto error = ParseObjectBody(request.body, &body, ctx.trace_id)) return *error;
+  std::unique_lock<std::shared_mutex> lock(store_mu_);
+  HttpResponse error;
+  const ContactRecord* contact = ContactFor(ctx, &error);
+  if (contact == nullptr) return error;
+  const auto found = store_.FindRelated(r.kind, contact->id, ctx.params.Get(r.id_param));
+  if (!found) return Error(404, r.not_found, "", ctx.trace_id);
+  const std::vector<std::string> messages = ValidateProps(body, rules);
+  if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
+  rapidjson::Document record;
+  if (!ParseRecord(found->json, &record)) return internal::InternalError(ctx.trace_id);
+  ApplyProps(body, rules, &record);
+  std::string json = ToJson(record);
+  store_.PutRelated(r.kind, contact->id, RelatedRecord{found->id, json});
+  return Json(200, Wrap(r.member, json));
+}
+
+HttpResponse SandboxService::DeleteRelated(Context& ctx, const RelatedResource& r) {
+  std::unique_lock<std::shared_mutex> lock(store_mu_);
+  HttpResponse error;
+  const ContactRecord* contact = ContactFor(ctx, &error);
+  if (contact == nullptr) return error;
+  if (!store_.EraseRelated(r.kind, contact->id, ctx.params.Get(r.id_param))) {
+    return Error(404, r.not_found, "", ctx.trace_id);
+  }
+  return Json(200, "{\"succeded\":true}");
+}
 
 // --------------------------------------------------------------------- tasks
 
@@ -144,62 +193,19 @@ HttpResponse SandboxService::CreateTask(const HttpRequest& request, Context& ctx
 }
 
 HttpResponse SandboxService::GetTask(const HttpRequest&, Context& ctx) {
-  std::shared_lock<std::shared_mutex> lock(store_mu_);
-  HttpResponse error;
-  const ContactRecord* contact = ContactFor(ctx, &error);
-  if (contact == nullptr) return error;
-  const auto task = store_.FindRelated(RelatedKind::kTask, contact->id, ctx.params.Get("taskId"));
-  if (!task) return Error(404, "Task not found", "", ctx.trace_id);
-  return Json(200, Wrap("task", task->json));
+  return GetRelated(ctx, kTaskResource);
 }
 
 HttpResponse SandboxService::UpdateTask(const HttpRequest& request, Context& ctx) {
-  rapidjson::Document body;
-  if (auto error = ParseObjectBody(request.body, &body, ctx.trace_id)) return *error;
-  std::unique_lock<std::shared_mutex> lock(store_mu_);
-  HttpResponse error;
-  const ContactRecord* contact = ContactFor(ctx, &error);
-  if (contact == nullptr) return error;
-  const auto task = store_.FindRelated(RelatedKind::kTask, contact->id, ctx.params.Get("taskId"));
-  if (!task) return Error(404, "Task not found", "", ctx.trace_id);
-  const std::vector<std::string> messages = ValidateProps(body, kUpdateTask);
-  if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
-  rapidjson::Document record;
-  if (!ParseRecord(task->json, &record)) return internal::InternalError(ctx.trace_id);
-  ApplyProps(body, kUpdateTask, &record);
-  std::string json = ToJson(record);
-  store_.PutRelated(RelatedKind::kTask, contact->id, RelatedRecord{task->id, json});
-  return Json(200, Wrap("task", json));
+  return PatchRelated(request, ctx, kTaskResource, kUpdateTask);
 }
 
 HttpResponse SandboxService::CompleteTask(const HttpRequest& request, Context& ctx) {
-  rapidjson::Document body;
-  if (auto error = ParseObjectBody(request.body, &body, ctx.trace_id)) return *error;
-  std::unique_lock<std::shared_mutex> lock(store_mu_);
-  HttpResponse error;
-  const ContactRecord* contact = ContactFor(ctx, &error);
-  if (contact == nullptr) return error;
-  const auto task = store_.FindRelated(RelatedKind::kTask, contact->id, ctx.params.Get("taskId"));
-  if (!task) return Error(404, "Task not found", "", ctx.trace_id);
-  const std::vector<std::string> messages = ValidateProps(body, kCompleteTask);
-  if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
-  rapidjson::Document record;
-  if (!ParseRecord(task->json, &record)) return internal::InternalError(ctx.trace_id);
-  ApplyProps(body, kCompleteTask, &record);
-  std::string json = ToJson(record);
-  store_.PutRelated(RelatedKind::kTask, contact->id, RelatedRecord{task->id, json});
-  return Json(200, Wrap("task", json));
+  return PatchRelated(request, ctx, kTaskResource, kCompleteTask);
 }
 
 HttpResponse SandboxService::DeleteTask(const HttpRequest&, Context& ctx) {
-  std::unique_lock<std::shared_mutex> lock(store_mu_);
-  HttpResponse error;
-  const ContactRecord* contact = ContactFor(ctx, &error);
-  if (contact == nullptr) return error;
-  if (!store_.EraseRelated(RelatedKind::kTask, contact->id, ctx.params.Get("taskId"))) {
-    return Error(404, "Task not found", "", ctx.trace_id);
-  }
-  return Json(200, "{\"succeded\":true}");
+  return DeleteRelated(ctx, kTaskResource);
 }
 
 // --------------------------------------------------------------------- notes
@@ -238,43 +244,15 @@ HttpResponse SandboxService::CreateNote(const HttpRequest& request, Context& ctx
 }
 
 HttpResponse SandboxService::GetNote(const HttpRequest&, Context& ctx) {
-  std::shared_lock<std::shared_mutex> lock(store_mu_);
-  HttpResponse error;
-  const ContactRecord* contact = ContactFor(ctx, &error);
-  if (contact == nullptr) return error;
-  const auto note = store_.FindRelated(RelatedKind::kNote, contact->id, ctx.params.Get("id"));
-  if (!note) return Error(404, "Note not found", "", ctx.trace_id);
-  return Json(200, Wrap("note", note->json));
+  return GetRelated(ctx, kNoteResource);
 }
 
 HttpResponse SandboxService::UpdateNote(const HttpRequest& request, Context& ctx) {
-  rapidjson::Document body;
-  if (auto error = ParseObjectBody(request.body, &body, ctx.trace_id)) return *error;
-  std::unique_lock<std::shared_mutex> lock(store_mu_);
-  HttpResponse error;
-  const ContactRecord* contact = ContactFor(ctx, &error);
-  if (contact == nullptr) return error;
-  const auto note = store_.FindRelated(RelatedKind::kNote, contact->id, ctx.params.Get("id"));
-  if (!note) return Error(404, "Note not found", "", ctx.trace_id);
-  const std::vector<std::string> messages = ValidateProps(body, kUpdateNote);
-  if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
-  rapidjson::Document record;
-  if (!ParseRecord(note->json, &record)) return internal::InternalError(ctx.trace_id);
-  ApplyProps(body, kUpdateNote, &record);
-  std::string json = ToJson(record);
-  store_.PutRelated(RelatedKind::kNote, contact->id, RelatedRecord{note->id, json});
-  return Json(200, Wrap("note", json));
+  return PatchRelated(request, ctx, kNoteResource, kUpdateNote);
 }
 
 HttpResponse SandboxService::DeleteNote(const HttpRequest&, Context& ctx) {
-  std::unique_lock<std::shared_mutex> lock(store_mu_);
-  HttpResponse error;
-  const ContactRecord* contact = ContactFor(ctx, &error);
-  if (contact == nullptr) return error;
-  if (!store_.EraseRelated(RelatedKind::kNote, contact->id, ctx.params.Get("id"))) {
-    return Error(404, "Note not found", "", ctx.trace_id);
-  }
-  return Json(200, "{\"succeded\":true}");
+  return DeleteRelated(ctx, kNoteResource);
 }
 
 // -------------------------------------------------------------- appointments

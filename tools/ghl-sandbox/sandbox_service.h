@@ -48,6 +48,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "rapidjson/document.h"
+#include "absl/types/span.h"
 #include "tools/ghl-sandbox/contact_search.h"
 #include "tools/ghl-sandbox/contact_store.h"
 #include "tools/ghl-sandbox/fault_injector.h"
@@ -59,6 +60,9 @@
 namespace ghl::sandbox {
 
 class SandboxOAuth;
+namespace internal {
+struct PropRule;  // api_util.h
+}  // namespace internal
 
 /// A request as the service sees it (already read off the wire).
 struct HttpRequest {
@@ -183,6 +187,21 @@ class SandboxService {
   HttpResponse GetNote(const HttpRequest& request, Context& ctx);
   HttpResponse UpdateNote(const HttpRequest& request, Context& ctx);
   HttpResponse DeleteNote(const HttpRequest& request, Context& ctx);
+ public:
+  // A contact's task or note as addressed by its path: the store kind, the
+  // id's path parameter, GHL's 404 message and the answer's member.
+  struct RelatedResource {
+    RelatedKind kind;
+    const char* id_param;
+    const char* not_found;
+    const char* member;
+  };
+
+ private:
+  HttpResponse GetRelated(Context& ctx, const RelatedResource& r);
+  HttpResponse PatchRelated(const HttpRequest& request, Context& ctx, const RelatedResource& r,
+                            absl::Span<const internal::PropRule> rules);
+  HttpResponse DeleteRelated(Context& ctx, const RelatedResource& r);
   HttpResponse ListAppointments(const HttpRequest& request, Context& ctx);
   // sandbox_contact_ops.cc
   HttpResponse AddTags(const HttpRequest& request, Context& ctx);
