@@ -42,6 +42,10 @@ class ServiceTest : public ::testing::Test {
     config.upstream = "http://ghl.test";
     config.workers = 2;
     config.retry_max_attempts = 1;  // no real sleeps in a unit test
+    // The scripted transport answers in arrival order; numbered search pages
+    // fetched ahead in parallel could take each other's answers. Lookahead
+    // has its own test (search_pager_test); here pages go one at a time.
+    config.search_prefetch_pages = 0;
     config.tokens = {{"L1", "tok"}};
     auto gateway = Gateway::Start(config, transport_);
     ASSERT_TRUE(gateway.ok()) << gateway.status();
