@@ -13,6 +13,7 @@
 #include "server/catalog_service_impl.h"
 #include "server/caller_auth.h"
 #include "server/contacts_service_impl.h"
+#include "server/diagnostics_service_impl.h"
 #include "server/gateway_auth.h"
 #include "server/metrics.h"
 #include "server/resource_services.h"
@@ -26,6 +27,7 @@ struct Gateway::State {
   std::unique_ptr<ContactsServiceImpl> contacts;
   std::unique_ptr<ResourceServices> resources;  // tasks, notes, appointments, tags
   std::unique_ptr<CatalogServiceImpl> catalog;
+  std::unique_ptr<DiagnosticsServiceImpl> diagnostics;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<MetricsServer> metrics;  // --metrics-listen
   bool shut_down = false;
@@ -91,6 +93,13 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   s.resources->RegisterWith(&builder);
   s.catalog = std::make_unique<CatalogServiceImpl>();
   builder.RegisterService(s.catalog.get());
+  // The webhook listener (issue 6) plugs its status in here; until then
+  // CheckLocation reports "not configured".
+  s.diagnostics = std::make_unique<DiagnosticsServiceImpl>(
+      std::make_shared<LocationDiagnostics>(transport, config.upstream, tokens, config.upstream_timeout,
+                                            NoWebhookListener()),
+      s.pool.get());
+  builder.RegisterService(s.diagnostics.get());
   s.server = builder.BuildAndStart();
   if (!s.server || gateway->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/auth/token_source.h"
 #include "adapters/ghl/http/curl_http_transport.h"
+#include "server/config_file.h"
 #include "server/metrics.h"
 
 namespace ghl::server {
@@ -32,7 +33,9 @@ absl::Status SetMillis(const std::string& name, const std::string& v, absl::Dura
 
 std::string Ms(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); }
 
-const std::vector<Option>& Options() {
+}  // namespace
+
+const std::vector<Option>& GatewayOptions() {
   static const auto* options = [] {
     auto* core = new std::vector<Option>{
       {"listen", "GHL_GATEWAY_LISTEN", "gRPC listen address (host:port; port 0 picks one)",
@@ -156,18 +159,95 @@ const std::vector<Option>& Options() {
   return *options;
 }
 
+namespace {
+
+const std::vector<Option>& Options() { return GatewayOptions(); }
+
+// Keys a config file must not carry: secrets sit in their own files (mode
+// 0600, readable by the gateway only) or in the environment, so the config
+// file can be shared, versioned and printed without leaking them.
+struct SecretKey {
+  const char* key;
+  const char* instead;
+};
+constexpr SecretKey kSecretKeys[] = {
+    {"state-key", "state-key-file (a file holding the key) or GHL_STATE_KEY"},
+    {"oauth-client-secret", "oauth-client-secret-file or GHL_OAUTH_CLIENT_SECRET"},
+    {"location-tokens", "tokens-file or GHL_LOCATION_TOKENS"},
+    {"token", "tokens-file or GHL_LOCATION_TOKENS"},
+    {"api-key", "the caller sends its key; create one with `ghlctl keys create`"},
+};
+
+// "--workers: expected ..." -> "expected ...": the file message names the key.
+std::string Reason(const Option& o, const absl::Status& s) {
+  std::string m(s.message());
+  const std::string prefix = absl::StrCat("--", o.flag, ": ");
+  if (absl::StartsWith(m, prefix)) m = m.substr(prefix.size());
+  return m;
+}
+
+// The --config path: the flag (either form) wins over GHL_GATEWAY_CONFIG.
+absl::StatusOr<std::string> ConfigPath(const std::vector<std::string>& args,
+                                       const std::map<std::string, std::string>& env) {
+  std::string path;
+  if (auto it = env.find("GHL_GATEWAY_CONFIG"); it != env.end()) path = it->second;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config") {
+      if (i + 1 >= args.size()) return absl::InvalidArgumentError("--config: needs a value");
+      path = args[++i];
+    } else if (absl::StartsWith(args[i], "--config=")) {
+      path = args[i].substr(9);
+    }
+  }
+  return path;
+}
+
 }  // namespace
+
+absl::Status ApplyConfigFile(const std::string& path, GatewayConfig* config) {
+  auto entries = ReadConfigFile(path);
+  if (!entries.ok()) return entries.status();
+  for (const auto& e : *entries) {
+    if (e.key == "config") return ConfigEntryError(path, e, "a config file cannot name another");
+    for (const auto& secret : kSecretKeys) {
+      if (e.key == secret.key) {
+        return ConfigEntryError(path, e,
+                                absl::StrCat("secrets are not accepted in the config file; use ",
+                                             secret.instead));
+      }
+    }
+    const Option* option = nullptr;
+    for (const auto& o : Options()) {
+      if (e.key == o.flag) option = &o;
+    }
+    if (option == nullptr) {
+      return ConfigEntryError(path, e, "unknown key (the keys are the flag names without --; see --help)");
+    }
+    if (auto s = option->set(e.value, config); !s.ok()) {
+      return ConfigEntryError(path, e, Reason(*option, s));
+    }
+  }
+  config->config_file = path;
+  return absl::OkStatus();
+}
 
 std::string GatewayUsage() {
   std::string out =
       "usage: ghl-gateway [--option=value | --option value]...\n\n"
       "Serves ghl.contacts.v1 over gRPC in front of the GHL API v2.\n"
-      "Each option may also come from its environment variable; a flag wins.\n"
+      "Each option may also come from its environment variable and from the\n"
+      "--config file (`key = value` lines, key = the flag name without --).\n"
+      "Precedence: file < environment < flag. Secrets are never accepted in the\n"
+      "file: use the *-file options or their environment variables.\n"
       "Location tokens: --tokens-file and/or GHL_LOCATION_TOKENS=\"LOCATION=TOKEN;...\"\n"
       "(for a location in both, the file's token is used).\n\n";
+  absl::StrAppend(&out,
+                  "  --config FILE (GHL_GATEWAY_CONFIG)\n      read options from FILE first "
+                  "(see above); default: (none)\n");
   GatewayConfig defaults;
   for (const auto& o : Options()) {
-    absl::StrAppend(&out, "  --", o.flag, " (", o.env, ")\n      ", o.help, "; default: ",
+    absl::StrAppend(&out, "  --", o.flag, " (", o.env, ") [config: ", o.flag, "]\n      ", o.help,
+                    "; default: ",
                     o.default_value(defaults).empty() ? "(none)" : o.default_value(defaults), "\n");
   }
   absl::StrAppend(&out, "  --help\n      this text\n");
@@ -177,6 +257,17 @@ std::string GatewayUsage() {
 absl::StatusOr<GatewayConfig> ParseGatewayConfig(const std::vector<std::string>& args,
                                                  const std::map<std::string, std::string>& env) {
   GatewayConfig config;
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h") {
+      config.help = true;
+      return config;
+    }
+  }
+  auto config_path = ConfigPath(args, env);
+  if (!config_path.ok()) return config_path.status();
+  if (!config_path->empty()) {
+    if (auto s = ApplyConfigFile(*config_path, &config); !s.ok()) return s;
+  }
   for (const auto& o : Options()) {
     auto it = env.find(o.env);
     if (it != env.end() && !it->second.empty()) {
@@ -187,10 +278,11 @@ absl::StatusOr<GatewayConfig> ParseGatewayConfig(const std::vector<std::string>&
   }
   for (size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      config.help = true;
-      return config;
+    if (arg == "--config") {  // read above, before the variables
+      ++i;
+      continue;
     }
+    if (absl::StartsWith(arg, "--config=")) continue;
     if (!absl::StartsWith(arg, "--")) {
       return absl::InvalidArgumentError(absl::StrCat("unexpected argument '", arg, "' (see --help)"));
     }

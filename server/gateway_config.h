@@ -1,7 +1,12 @@
-// The gateway's settings: one struct, built in one place from flags and
-// environment variables (a flag wins over its variable), validated before
-// the server starts. Errors name the flag or variable; token values are
-// never echoed.
+// The gateway's settings: one struct, built in one place from a config file
+// (--config, server/config_file.h), environment variables and flags, in that
+// order of precedence (a flag wins over its variable, a variable over the
+// file), validated before the server starts. Every option of the table
+// (GatewayOptions()) is a flag, a variable and a config-file key. Errors
+// name the flag, variable or FILE:LINE: key; secrets are never echoed.
+//
+// Thread-safety: pure functions over their arguments (the option table is
+// built once, thread-safely, and never changes).
 #ifndef GHL_SERVER_GATEWAY_CONFIG_H_
 #define GHL_SERVER_GATEWAY_CONFIG_H_
 
@@ -50,10 +55,23 @@ struct GatewayConfig {
   std::map<std::string, std::string> tokens;
   /// Credentials, caller keys, OAuth, TLS (gateway_auth_config.h).
   GatewayAuthConfig auth;
+  /// The --config file read (empty: none).
+  std::string config_file;
   bool help = false;
 };
 
-/// The --help text: every option with its variable and default.
+/// Every option (flag, variable, config key, default, setter), in --help
+/// order. Tests iterate it so a new option cannot miss the file or --help.
+const std::vector<GatewayOption>& GatewayOptions();
+
+/// Applies the `key = value` entries of the config file at `path` to
+/// `config` through the option table. Refuses unknown keys, `config`
+/// itself and secrets (see gateway_config.cc kSecretKeys).
+/// @return INVALID_ARGUMENT "FILE:LINE: key: reason".
+absl::Status ApplyConfigFile(const std::string& path, GatewayConfig* config);
+
+/// The --help text: every option with its flag, variable, config key and
+/// default.
 std::string GatewayUsage();
 
 /// Builds the config from argv (without argv[0]) and an environment lookup.

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "adapters/ghl/core/metrics.h"
 
 namespace ghl::auth {
@@ -104,6 +105,33 @@ std::vector<std::string> CredentialTokenSource::Locations() const {
     if (!absl::StartsWith(key, "company:")) out.push_back(key);
   }
   return out;
+}
+
+CredentialDescription CredentialTokenSource::Describe(absl::string_view location_id) const {
+  CredentialDescription d;
+  if (absl::StartsWith(location_id, "company:")) return d;
+  auto entry = Find(location_id);
+  if (!entry) return d;
+  std::lock_guard<std::mutex> lock(entry->mu);
+  const Credential& c = entry->credential;
+  d.present = true;
+  switch (c.kind) {
+    case CredentialKind::kPrivateIntegration:
+      d.kind = "private-integration";
+      break;
+    case CredentialKind::kOAuth:
+      d.kind = "oauth-location";
+      break;
+    case CredentialKind::kMintedLocation:
+      d.kind = "oauth-company-minted";
+      break;
+  }
+  for (absl::string_view s : absl::StrSplit(c.scope, ' ', absl::SkipEmpty())) {
+    d.scopes.emplace_back(s);
+  }
+  d.expires_at = c.kind == CredentialKind::kPrivateIntegration ? absl::InfiniteFuture() : c.expires_at;
+  d.reauthorization_reason = c.reauthorization_reason;
+  return d;
 }
 
 bool CredentialTokenSource::Invalidate(absl::string_view location_id,

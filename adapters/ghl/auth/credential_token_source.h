@@ -71,6 +71,9 @@ class CredentialTokenSource final : public TokenSource {
   absl::StatusOr<std::string> GetToken(absl::string_view location_id) override;
   std::vector<std::string> Locations() const override;
   bool Invalidate(absl::string_view location_id, absl::string_view rejected_token) override;
+  /// The stored kind, scopes (the space-separated `scope` GHL granted) and
+  /// expiry. Waits for a renewal of the same credential in progress.
+  CredentialDescription Describe(absl::string_view location_id) const override;
 
   /// Adds or replaces a credential, durably first (an OAuth callback, a
   /// token file, a freshly minted location).

@@ -11,6 +11,22 @@
 
 namespace ghl::auth {
 
+CredentialDescription TokenSource::Describe(absl::string_view location_id) const {
+  CredentialDescription d;
+  for (const auto& l : Locations()) {
+    if (l == location_id) d.present = true;
+  }
+  return d;
+}
+
+CredentialDescription StaticTokenSource::Describe(absl::string_view location_id) const {
+  CredentialDescription d;
+  if (tokens_.count(std::string(location_id)) == 0) return d;
+  d.present = true;
+  d.kind = "private-integration";
+  return d;
+}
+
 absl::StatusOr<std::string> StaticTokenSource::GetToken(absl::string_view location_id) {
   auto it = tokens_.find(std::string(location_id));
   if (it == tokens_.end()) {

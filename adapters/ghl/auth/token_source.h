@@ -17,8 +17,24 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace ghl::auth {
+
+/// What the gateway knows about a location's credential, without its
+/// secrets (for DiagnosticsService and logs).
+struct CredentialDescription {
+  bool present = false;
+  /// "private-integration", "oauth-location", "oauth-company-minted";
+  /// empty when absent or the source does not say.
+  std::string kind;
+  /// Scopes the credential is known to carry (empty: unknown).
+  std::vector<std::string> scopes;
+  /// When the current access token expires (InfiniteFuture: unknown/never).
+  absl::Time expires_at = absl::InfiniteFuture();
+  /// Non-empty once the credential needs a new authorization (why).
+  std::string reauthorization_reason;
+};
 
 /// Supplies bearer tokens per location.
 class TokenSource {
@@ -35,6 +51,9 @@ class TokenSource {
   virtual bool Invalidate(absl::string_view location_id, absl::string_view rejected_token) {
     return false;
   }
+  /// Describes `location_id`'s credential (never its tokens). The default
+  /// says only whether Locations() lists it.
+  virtual CredentialDescription Describe(absl::string_view location_id) const;
 };
 
 /// Private-integration tokens: static, one per location.
@@ -44,6 +63,9 @@ class StaticTokenSource final : public TokenSource {
       : tokens_(std::move(tokens_by_location)) {}
   absl::StatusOr<std::string> GetToken(absl::string_view location_id) override;
   std::vector<std::string> Locations() const override;
+  /// kind "private-integration"; scopes unknown (GHL does not report a
+  /// private-integration token's scopes); no expiry.
+  CredentialDescription Describe(absl::string_view location_id) const override;
 
  private:
   const std::map<std::string, std::string> tokens_;

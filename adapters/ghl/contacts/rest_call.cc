@@ -27,7 +27,8 @@ absl::StatusOr<http::HttpResponse> GhlRestCall::Send(const CallOptions& options,
                                                      absl::string_view location_id,
                                                      absl::string_view method,
                                                      absl::string_view path,
-                                                     std::string body) const {
+                                                     std::string body,
+                                                     std::map<std::string, std::string>* answer_headers) const {
   http::HttpRequest request;
   request.method = std::string(method);
   request.url = absl::StrCat(base_url_, path);
@@ -43,6 +44,7 @@ absl::StatusOr<http::HttpResponse> GhlRestCall::Send(const CallOptions& options,
   auto response =
       auth::SendAuthorized(*tokens_, *transport_, location_id, std::move(request), &token);
   if (!response.ok()) return response.status();
+  if (answer_headers != nullptr) *answer_headers = response->headers;
   if (response->status_code < 200 || response->status_code >= 300) {
     return RedactSecret(HttpStatusToStatus(response->status_code, response->body, TraceHeader(*response)),
                         token);

@@ -17,6 +17,7 @@
 #include <google/protobuf/repeated_field.h>
 #include <rapidjson/document.h>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -45,9 +46,13 @@ class GhlRestCall {
   /// @return the 2xx response, the transport's error, the token source's
   ///         error (FAILED_PRECONDITION for an unknown location), or the
   ///         HttpStatusToStatus of a non-2xx answer.
+  /// @param answer_headers when non-null, receives the headers of any answer
+  ///        GHL sent (2xx or not; untouched when none arrived), e.g. for the
+  ///        rate-limit headers of a failed call.
   absl::StatusOr<http::HttpResponse> Send(const CallOptions& options, absl::string_view location_id,
                                           absl::string_view method, absl::string_view path,
-                                          std::string body) const;
+                                          std::string body,
+                                          std::map<std::string, std::string>* answer_headers = nullptr) const;
 
  private:
   std::shared_ptr<http::HttpTransport> transport_;

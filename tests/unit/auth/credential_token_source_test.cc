@@ -156,6 +156,29 @@ TEST_F(CredentialTokenSourceTest, FreshTokenIsReturnedWithoutRefresh) {
   EXPECT_EQ(endpoint_->refreshes(), 0);
 }
 
+TEST_F(CredentialTokenSourceTest, DescribeTellsKindScopesAndExpiryNeverTokens) {
+  EXPECT_FALSE(source_->Describe("LOC1").present);
+  Credential c = OAuthCredential(absl::Hours(1));
+  c.scope = "contacts.readonly  contacts.write";
+  ASSERT_THAT(source_->Put(c), IsOk());
+  const CredentialDescription d = source_->Describe("LOC1");
+  EXPECT_TRUE(d.present);
+  EXPECT_EQ(d.kind, "oauth-location");
+  EXPECT_EQ(d.scopes, (std::vector<std::string>{"contacts.readonly", "contacts.write"}));
+  EXPECT_EQ(d.expires_at, c.expires_at);
+  Credential pit;
+  pit.key = "LOC2";
+  pit.access_token = "pit-token";
+  ASSERT_THAT(source_->Put(pit), IsOk());
+  EXPECT_EQ(source_->Describe("LOC2").kind, "private-integration");
+  EXPECT_EQ(source_->Describe("LOC2").expires_at, absl::InfiniteFuture());
+  EXPECT_TRUE(source_->Describe("LOC2").scopes.empty());
+  EXPECT_FALSE(source_->Describe("company:X").present);
+  StaticTokenSource file_tokens({{"L3", "t"}});
+  EXPECT_EQ(file_tokens.Describe("L3").kind, "private-integration");
+  EXPECT_FALSE(file_tokens.Describe("L4").present);
+}
+
 TEST_F(CredentialTokenSourceTest, RefreshesInsideTheMarginAndStoresTheRotatedTokenFirst) {
   ASSERT_THAT(source_->Put(OAuthCredential(absl::Minutes(4))), IsOk());  // margin is 5 min
   auto token = source_->GetToken("LOC1");

@@ -30,6 +30,9 @@ TEST(RequiredScopeTest, ComesFromTheAnnotationOfEveryMethod) {
   EXPECT_EQ(RequiredScope("/ghl.contacts.v1.TasksService/DeleteTask"), "contacts.write");
   EXPECT_EQ(RequiredScope("/grpc.health.v1.Health/Check"), std::nullopt);
   EXPECT_EQ(RequiredScope("/nonsense"), std::nullopt);
+  // DiagnosticsService reads a contact without adapting one GHL operation:
+  // not open, it needs the read scope.
+  EXPECT_EQ(RequiredScope("/ghl.contacts.v1.DiagnosticsService/CheckLocation"), "contacts.readonly");
   // Every annotated method of the contacts service resolves to the same scope
   // as its annotation (no hand list anywhere).
   const auto* service = ghl::contacts::v1::ContactsService::service_full_name();
