@@ -174,7 +174,7 @@ TEST_F(CredentialTokenSourceTest, DescribeTellsKindScopesAndExpiryNeverTokens) {
   EXPECT_EQ(source_->Describe("LOC2").expires_at, absl::InfiniteFuture());
   EXPECT_TRUE(source_->Describe("LOC2").scopes.empty());
   EXPECT_FALSE(source_->Describe("company:X").present);
-  StaticTokenSource file_tokens({{"L3", "t"}});
+  StaticTokenSource file_tokens(std::map<std::string, std::string>{{"L3", "t"}});
   EXPECT_EQ(file_tokens.Describe("L3").kind, "private-integration");
   EXPECT_FALSE(file_tokens.Describe("L4").present);
 }
