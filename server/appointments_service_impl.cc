@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "server/call_log.h"
 #include "server/caller_auth.h"
 #include "server/grpc_status.h"
 #include "server/request_validation.h"
@@ -57,6 +58,7 @@ class ListContactAppointmentsReactor final
   // Runs on the pool. Touches nothing after StartWrite/Finish: OnWriteDone
   // and OnDone may run on another thread right away.
   void Fetch() {
+    CallScope call(context_);  // the page's GHL requests carry the call's request id
     if (context_->IsCancelled()) {
       Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
       return;

@@ -17,6 +17,7 @@
 #include "ghl/contacts/v1/notes_service.pb.h"
 #include "ghl/contacts/v1/tags_service.pb.h"
 #include "ghl/contacts/v1/tasks_service.pb.h"
+#include "server/call_log.h"
 #include "server/request_validation.h"
 
 namespace ghl::server {
@@ -77,16 +78,11 @@ class CallerAuthInterceptor final : public grpc::experimental::Interceptor {
         // message of the method's input type).
         const auto* message =
             static_cast<const google::protobuf::Message*>(methods->GetRecvMessage());
-        std::string location;
-        if (message != nullptr) {
-          const auto* field = message->GetDescriptor()->FindFieldByName("location_id");
-          if (field != nullptr && field->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
-              !field->is_repeated()) {
-            location = message->GetReflection()->GetString(*message, field);
-          }
-        }
+        std::string key_id;
         Table().Record(info_->server_context(), this,
-                       AuthorizeCall(*keys_, info_->method(), authorization_, location));
+                       AuthorizeCall(*keys_, info_->method(), authorization_,
+                                     RequestLocationId(message), &key_id));
+        if (!key_id.empty()) SetCallerKeyId(info_->server_context(), key_id);
       }
       if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
         Table().Forget(info_->server_context(), this);
@@ -166,8 +162,19 @@ std::optional<grpc::Status> CallerDenied(grpc::ServerContextBase* context) {
   return decision;
 }
 
+std::string RequestLocationId(const google::protobuf::Message* message) {
+  if (message == nullptr) return {};
+  const auto* field = message->GetDescriptor()->FindFieldByName("location_id");
+  if (field == nullptr || field->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
+      field->is_repeated()) {
+    return {};
+  }
+  return message->GetReflection()->GetString(*message, field);
+}
+
 grpc::Status AuthorizeCall(auth::ApiKeyStore& keys, absl::string_view method,
-                           absl::string_view authorization, absl::string_view location_id) {
+                           absl::string_view authorization, absl::string_view location_id,
+                           std::string* key_id) {
   const std::optional<std::string> scope = RequiredScope(method);
   if (!scope.has_value()) return grpc::Status::OK;
   absl::string_view value = absl::StripAsciiWhitespace(authorization);
@@ -186,6 +193,7 @@ grpc::Status AuthorizeCall(auth::ApiKeyStore& keys, absl::string_view method,
         unauthenticated ? grpc::StatusCode::UNAUTHENTICATED : grpc::StatusCode::UNAVAILABLE,
         std::string(record.status().message()));
   }
+  if (key_id != nullptr) *key_id = record->id;
   // A malformed location is the caller's INVALID_ARGUMENT (as without keys),
   // never echoed into a PERMISSION_DENIED.
   if (absl::Status s = ValidateId("location_id", location_id); !s.ok()) {

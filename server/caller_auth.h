@@ -23,6 +23,7 @@
 #ifndef GHL_SERVER_CALLER_AUTH_H_
 #define GHL_SERVER_CALLER_AUTH_H_
 
+#include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/server_interceptor.h>
 
@@ -60,8 +61,15 @@ std::optional<grpc::Status> CallerDenied(grpc::ServerContextBase* context);
 
 /// Decides one call (the interceptor's logic, for tests).
 /// @param authorization the `authorization` metadata value (may be empty).
+/// @param key_id when non-null, receives the id of a valid presented key
+///        (also when the call is then refused for its location or scope).
 grpc::Status AuthorizeCall(auth::ApiKeyStore& keys, absl::string_view method,
-                           absl::string_view authorization, absl::string_view location_id);
+                           absl::string_view authorization, absl::string_view location_id,
+                           std::string* key_id = nullptr);
+
+/// The `location_id` string field of a request message ("" when it has
+/// none, or `message` is null).
+std::string RequestLocationId(const google::protobuf::Message* message);
 
 /// A server-stream reactor that only finishes with `status` (a refused call).
 template <typename Response>

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
+#include "server/call_log.h"
 #include "server/caller_auth.h"
 #include "adapters/ghl/core/clock.h"
 #include "server/grpc_status.h"
@@ -169,6 +170,7 @@ class ListContactsReactor final : public grpc::ServerWriteReactor<ListContactsRe
 
   // Runs on the pool: fetches the next page into a response.
   void Fetch() {
+    CallScope call(context_);  // the page's GHL requests carry the call's request id
     if (DeferForBudget()) return;  // fetch_running_ stays set: it runs again at the slot
     absl::StatusOr<ListContactsResponse> next = FetchPage();
     std::unique_lock<std::mutex> lock(mu_);
@@ -254,8 +256,13 @@ grpc::ServerUnaryReactor* ContactsServiceImpl::RunUnary(grpc::CallbackServerCont
     reactor->Finish(*denied);
     return reactor;
   }
-  const bool posted = pool_->Post([reactor, work = std::move(work)] {
-    reactor->Finish(ToGrpcStatus(work()));
+  const bool posted = pool_->Post([context, reactor, work = std::move(work)] {
+    absl::Status status;
+    {
+      CallScope call(context);  // GHL requests carry the call's request id
+      status = work();
+    }
+    reactor->Finish(ToGrpcStatus(status));
   });
   if (!posted) reactor->Finish(ShuttingDown());
   return reactor;

@@ -18,6 +18,7 @@
 #include "adapters/ghl/contacts/search_pager.h"
 #include "server/contacts_more_validation.h"
 #include "server/contacts_service_impl.h"
+#include "server/call_log.h"
 #include "server/caller_auth.h"
 #include "server/grpc_status.h"
 #include "server/request_validation.h"
@@ -85,6 +86,7 @@ class PageStreamReactor final : public grpc::ServerWriteReactor<Response> {
   // Runs on the pool. Touches nothing after StartWrite/Finish: OnWriteDone
   // and OnDone may run on another thread right away.
   void Fetch() {
+    CallScope call(context_);  // the page's GHL requests carry the call's request id
     if (context_->IsCancelled()) {
       this->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
       return;

@@ -10,7 +10,9 @@
 #include "adapters/ghl/http/curl_http_transport.h"
 #include "adapters/ghl/http/metrics_http_transport.h"
 #include "adapters/ghl/http/paced_http_transport.h"
+#include "adapters/ghl/http/request_context.h"
 #include "server/catalog_service_impl.h"
+#include "server/call_log.h"
 #include "server/caller_auth.h"
 #include "server/contacts_service_impl.h"
 #include "server/diagnostics_service_impl.h"
@@ -41,6 +43,9 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
     curl.max_response_bytes = static_cast<size_t>(config.max_response_mb) << 20;
     transport = http::MakeCurlHttpTransport(curl);
   }
+  // Innermost: every request actually sent (retries too) carries the call's
+  // X-Request-Id and is counted for its log line.
+  transport = http::MakeRequestIdHttpTransport(std::move(transport));
   // Below pacing: the latency recorded is the upstream's, not a paced wait.
   transport = http::MakeMetricsHttpTransport(std::move(transport));
   std::shared_ptr<RateBudget> budget;
@@ -52,6 +57,12 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
     budget = std::make_shared<RateBudget>(budget_config);
     transport = http::MakePacedHttpTransport(std::move(transport), budget);
   }
+  auto log_format = ParseLogFormat(config.log_format);
+  if (!log_format.ok()) return log_format.status();
+  auto log_level = ParseLogLevel(config.log_level);
+  if (!log_level.ok()) return log_level.status();
+  auto logger = CallLogger::Open(*log_format, *log_level, config.log_file);
+  if (!logger.ok()) return logger.status();
   auto built_auth = BuildGatewayAuth(config, transport, std::move(tokens));
   if (!built_auth.ok()) return built_auth.status();
   tokens = (*built_auth)->tokens;
@@ -83,6 +94,8 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   builder.AddListeningPort(config.listen, s.auth->server_credentials, &gateway->port_);
   {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    // First: every call gets its request id before caller auth records the key id.
+    creators.push_back(std::make_unique<CallLogInterceptorFactory>(*logger));
     creators.push_back(std::make_unique<MetricsInterceptorFactory>());
     if (s.auth->keys) {
       creators.push_back(std::make_unique<CallerAuthInterceptorFactory>(s.auth->keys));

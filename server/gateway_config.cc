@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/auth/token_source.h"
 #include "adapters/ghl/http/curl_http_transport.h"
+#include "server/call_log.h"
 #include "server/config_file.h"
 #include "server/metrics.h"
 
@@ -150,6 +151,29 @@ const std::vector<Option>& GatewayOptions() {
          auto normalized = NormalizeMetricsListen(v);
          if (!normalized.ok()) return normalized.status();
          c->metrics_listen = *normalized;
+         return absl::OkStatus();
+       }},
+      // Per-call logs (issue 7, server/call_log.h).
+      {"log-format", "GHL_LOG_FORMAT", "per-call log lines: json (one object a line) or text (key=value)",
+       [](const GatewayConfig& c) { return c.log_format; },
+       [](const std::string& v, GatewayConfig* c) {
+         if (auto f = ParseLogFormat(v); !f.ok()) return f.status();
+         c->log_format = v;
+         return absl::OkStatus();
+       }},
+      {"log-level", "GHL_LOG_LEVEL",
+       "least level logged: debug, info (every call), warn (failed calls), error (server and "
+       "upstream errors) or off",
+       [](const GatewayConfig& c) { return c.log_level; },
+       [](const std::string& v, GatewayConfig* c) {
+         if (auto l = ParseLogLevel(v); !l.ok()) return l.status();
+         c->log_level = v;
+         return absl::OkStatus();
+       }},
+      {"log-file", "GHL_LOG_FILE", "append the per-call log lines to this file instead of stderr",
+       [](const GatewayConfig& c) { return c.log_file; },
+       [](const std::string& v, GatewayConfig* c) {
+         c->log_file = v;
          return absl::OkStatus();
        }},
   };

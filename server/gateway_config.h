@@ -51,6 +51,11 @@ struct GatewayConfig {
   /// Prometheus GET /metrics listener (host:port; empty: none). A bare port
   /// means loopback.
   std::string metrics_listen;
+  /// Per-call log lines (server/call_log.h): json or text; debug, info,
+  /// warn, error or off; a file to append to (empty: stderr).
+  std::string log_format = "json";
+  std::string log_level = "info";
+  std::string log_file;
   /// location id -> token, from the tokens file and GHL_LOCATION_TOKENS.
   std::map<std::string, std::string> tokens;
   /// Credentials, caller keys, OAuth, TLS (gateway_auth_config.h).

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "server/call_log.h"
 #include "server/caller_auth.h"
 #include "server/grpc_status.h"
 
@@ -19,8 +20,14 @@ grpc::ServerUnaryReactor* RunUnaryOnPool(grpc::CallbackServerContext* context, W
     reactor->Finish(*denied);
     return reactor;
   }
-  const bool posted =
-      pool->Post([reactor, work = std::move(work)] { reactor->Finish(ToGrpcStatus(work())); });
+  const bool posted = pool->Post([context, reactor, work = std::move(work)] {
+    absl::Status status;
+    {
+      CallScope call(context);  // GHL requests carry the call's request id
+      status = work();
+    }
+    reactor->Finish(ToGrpcStatus(status));
+  });
   if (!posted) reactor->Finish(ShuttingDownStatus());
   return reactor;
 }

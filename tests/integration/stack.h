@@ -4,6 +4,7 @@
 #ifndef GHL_TESTS_INTEGRATION_STACK_H_
 #define GHL_TESTS_INTEGRATION_STACK_H_
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -44,6 +45,8 @@ struct StackOptions {
   ghl::sandbox::FaultPlan faults;  // injected by the sandbox (issue 5)
   std::string gateway_token = kFullToken;  // token the gateway sends for the demo location
   std::string metrics_listen;  // the gateway's --metrics-listen (empty: none)
+  /// Last word on the gateway's config (log file, state file, ...).
+  std::function<void(ghl::server::GatewayConfig*)> configure;
 };
 
 inline std::vector<std::string> PrismProxyArgs(const std::string& upstream, int port, bool errors) {
@@ -98,6 +101,7 @@ class Stack {
     gc.retry_max_backoff = absl::Milliseconds(500);
     gc.tokens = {{kDemoLocation, o.gateway_token}, {kReadOnlyLocation, kReadOnlyToken}};
     gc.metrics_listen = o.metrics_listen;
+    if (o.configure) o.configure(&gc);
     gateway_config_ = gc;
     StartGateway();
   }

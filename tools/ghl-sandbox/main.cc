@@ -82,6 +82,7 @@ Faults (deterministic by seed; repeat --fault for several rules):
   --help                     this text
 
 Admin endpoints (no auth): GET /_sandbox/health, GET /_sandbox/stats,
+GET /_sandbox/requests (the newest 1000 API requests: method, path, X-Request-Id),
 POST /_sandbox/storm429?count=N, GET|PUT|DELETE /_sandbox/faults
 (PUT body: {"seed": S, "faults": ["5xx:p=0.05", {"kind": "latency", "ms": 250}]}),
 GET /_sandbox/oauth/stats, POST /_sandbox/oauth/expire (ends every OAuth access token now)

@@ -341,6 +341,11 @@ SandboxStats SandboxService::Stats() const {
   return s;
 }
 
+std::vector<SandboxService::ReceivedRequest> SandboxService::RecentRequests() const {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  return {received_.begin(), received_.end()};
+}
+
 void SandboxService::Count(int status, bool rate_limited, bool storm) {
   std::lock_guard<std::mutex> lock(stats_mu_);
   ++stats_.requests;
@@ -369,6 +374,12 @@ HttpResponse SandboxService::Handle(const HttpRequest& request) {
     return response;
   }
 
+  {
+    const std::string* id = request.Header("x-request-id");
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    received_.push_back({request.method, request.path, id ? *id : std::string()});
+    if (received_.size() > kMaxRecordedRequests) received_.pop_front();
+  }
   RouteMatch<Handler> route = routes_.Match(request.method, request.path);
   Context ctx;
   ctx.trace_id = NewTraceId();
@@ -699,6 +710,23 @@ HttpResponse SandboxService::HandleAdmin(const HttpRequest& request) {
     w.Key("installedLocations");
     w.Uint64(s.installed_locations);
     w.EndObject();
+    return Json(200, Finish(buffer));
+  }
+  if (request.method == "GET" && path == "/_sandbox/requests") {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartArray();
+    for (const auto& r : RecentRequests()) {
+      w.StartObject();
+      w.Key("method");
+      w.String(r.method.c_str(), static_cast<rapidjson::SizeType>(r.method.size()));
+      w.Key("path");
+      w.String(r.path.c_str(), static_cast<rapidjson::SizeType>(r.path.size()));
+      w.Key("requestId");
+      w.String(r.request_id.c_str(), static_cast<rapidjson::SizeType>(r.request_id.size()));
+      w.EndObject();
+    }
+    w.EndArray();
     return Json(200, Finish(buffer));
   }
   if (request.method == "GET" && path == "/_sandbox/stats") {

@@ -34,6 +34,7 @@
 #define GHL_TOOLS_GHL_SANDBOX_SANDBOX_SERVICE_H_
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -131,6 +132,16 @@ class SandboxService {
   FaultPlan GetFaultPlan() const { return faults_.Plan(); }
   /// Counters since creation.
   SandboxStats Stats() const;
+  /// One API request as received: what a test checks the gateway sent.
+  struct ReceivedRequest {
+    std::string method;
+    std::string path;
+    std::string request_id;  ///< its X-Request-Id header ("" if none)
+  };
+  /// The newest kMaxRecordedRequests API requests, oldest first (also
+  /// GET /_sandbox/requests).
+  std::vector<ReceivedRequest> RecentRequests() const;
+  static constexpr size_t kMaxRecordedRequests = 1000;
   /// What was loaded at creation.
   const SandboxDataSummary& DataSummary() const { return summary_; }
   /// Contacts currently stored, over all locations.
@@ -258,6 +269,7 @@ class SandboxService {
 
   mutable std::mutex stats_mu_;
   SandboxStats stats_;  // guarded by stats_mu_
+  std::deque<ReceivedRequest> received_;  // guarded by stats_mu_
 };
 
 }  // namespace ghl::sandbox

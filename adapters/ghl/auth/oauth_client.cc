@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/core/status.h"
+#include "adapters/ghl/http/request_context.h"
 
 namespace ghl::auth {
 namespace {
@@ -26,14 +27,6 @@ std::string Member(const rapidjson::Value& obj, const char* name) {
 std::string TrimmedBase(std::string base) {
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base;
-}
-
-std::string TraceHeader(const http::HttpResponse& r) {
-  for (const char* name : {"x-trace-id", "x-request-id"}) {
-    std::string v = r.Header(name);
-    if (!v.empty()) return v;
-  }
-  return {};
 }
 
 // invalid_grant comes as RFC 6749's {"error":"invalid_grant"} or in GHL's
@@ -55,7 +48,7 @@ absl::Status Redacted(absl::Status status, const std::vector<absl::string_view>&
 // A non-2xx answer of an OAuth endpoint as a Status.
 absl::Status ErrorAnswer(const http::HttpResponse& response, absl::string_view operation) {
   absl::Status upstream =
-      HttpStatusToStatus(response.status_code, response.body, TraceHeader(response));
+      HttpStatusToStatus(response.status_code, response.body, http::TraceHeader(response));
   if ((response.status_code == 400 || response.status_code == 401) &&
       BodySaysInvalidGrant(response.body)) {
     absl::Status out = absl::FailedPreconditionError(absl::StrCat(

@@ -9,14 +9,6 @@
 
 namespace ghl::contacts {
 
-std::string TraceHeader(const http::HttpResponse& r) {
-  for (const char* name : {"x-trace-id", "x-request-id", "x-amzn-trace-id"}) {
-    std::string v = r.Header(name);
-    if (!v.empty()) return v;
-  }
-  return {};
-}
-
 GhlRestCall::GhlRestCall(std::shared_ptr<http::HttpTransport> transport, std::string base_url,
                          std::shared_ptr<auth::TokenSource> tokens)
     : transport_(std::move(transport)), base_url_(std::move(base_url)), tokens_(std::move(tokens)) {

@@ -29,6 +29,7 @@
 #include "adapters/ghl/contacts/contacts_stub.h"
 #include "adapters/ghl/contacts/json_mapping.h"
 #include "adapters/ghl/http/http_transport.h"
+#include "adapters/ghl/http/request_context.h"
 
 namespace ghl::contacts {
 
@@ -60,9 +61,8 @@ class GhlRestCall {
   std::shared_ptr<auth::TokenSource> tokens_;
 };
 
-/// The upstream trace id of a response's headers (x-trace-id, x-request-id
-/// or x-amzn-trace-id), or empty.
-std::string TraceHeader(const http::HttpResponse& r);
+/// The upstream trace id of a response's headers (http/request_context.h).
+using ::ghl::http::TraceHeader;
 
 /// Parses a 2xx body that must be a JSON object.
 absl::Status ParseAnswer(const std::string& body, rapidjson::Document* doc);

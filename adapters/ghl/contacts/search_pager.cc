@@ -1,5 +1,7 @@
 #include "adapters/ghl/contacts/search_pager.h"
 
+#include "adapters/ghl/http/request_context.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -65,7 +67,10 @@ void SearchPager::LaunchAhead(int page, const CancelFn& caller_cancelled, absl::
   for (int p = page + 1; p <= page + options_.search_lookahead && p <= last_numbered_page_; ++p) {
     if (ahead_.count(p)) continue;
     // The request is copied here, on the pager's thread: NextPage edits request_.
-    ahead_.emplace(p, std::async(std::launch::async, [this, base = request_, p, cancelled, deadline] {
+    // The page fetched ahead belongs to the same gRPC call (request id, count).
+    ahead_.emplace(p, std::async(std::launch::async, [this, base = request_, p, cancelled, deadline,
+                                                      call = http::CurrentRequestContext()] {
+                     http::ScopedRequestContext scope(call);
                      return FetchNumbered(base, p, cancelled, deadline);
                    }));
   }
