@@ -542,6 +542,14 @@ Global flags (before or after the command):
                        reconnects after a broken stream and resumes.
   -h, --help           Show help (ghlctl <command> --help for a command).
 
+Environment (no flag: keep secrets out of `ps`):
+  GHL_GATEWAY          Gateway address when --gateway is not given
+                       (default 127.0.0.1:50051).
+  GHL_API_KEY          Gateway API key, sent as `authorization: Bearer KEY`
+                       (default: none; needed when the gateway has --state).
+  GHL_GATEWAY_TLS      1: connect with TLS, system roots (default: plaintext).
+  GHL_GATEWAY_TLS_CA   PEM CA bundle to trust; implies TLS (default: none).
+
 Exit status: 0 success; 1 the gateway returned an error; 2 usage error;
 3 local error (e.g. the output file cannot be written). Errors are printed to
 stderr as "error: <gRPC code>: <message>".

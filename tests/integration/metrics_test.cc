@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "adapters/ghl/core/clock.h"
 #include "adapters/ghl/http/curl_http_transport.h"
+#include "ghl/contacts/v1/diagnostics_service.grpc.pb.h"
 #include "tests/integration/stack.h"
 
 namespace ghl::testing {
@@ -213,6 +214,46 @@ TEST(GatewayMetrics, OpenStreamsCountsAStreamWhileItRunsAndReturnsAfterCancel) {
   }
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
   EXPECT_EQ(OpenStreamsEventually(port, idle), idle);
+}
+
+// A unary call after the export: its method and code, its one upstream
+// search (by operation), and the location's remaining budget one lower.
+TEST(GatewayMetrics, DiagnosticsCallMovesItsSeriesByOne) {
+  StackOptions o = WithMetrics();
+  o.rate_limit_interval_ms = 3600000;  // one window for the whole test, however slow
+  Stack stack(o);
+  ASSERT_EQ(stack.error(), "");
+  const int port = stack.gateway().metrics_port();
+  ListContactsRequest list;
+  list.set_location_id(kDemoLocation);
+  ASSERT_TRUE(ListAll(stack.stub(), list).status.ok());
+  const Scrape before = ScrapeMetrics(port);
+  auto diagnostics = ghl::contacts::v1::DiagnosticsService::NewStub(stack.channel());
+  grpc::ClientContext ctx;
+  ghl::contacts::v1::CheckLocationRequest request;
+  request.set_location_id(kDemoLocation);
+  ghl::contacts::v1::CheckLocationResponse response;
+  ASSERT_TRUE(diagnostics->CheckLocation(&ctx, request, &response).ok());
+  ASSERT_TRUE(response.credential().read_ok());
+  const Scrape after = ScrapeMetrics(port);
+  EXPECT_EQ(Delta(before, after,
+                  "ghl_gateway_grpc_calls_total{method=\"/ghl.contacts.v1.DiagnosticsService/"
+                  "CheckLocation\",code=\"OK\"}"),
+            1);
+  EXPECT_EQ(SumDelta(before, after, "ghl_gateway_grpc_calls_total"), 1);
+  const std::string search = "method=\"POST\",path=\"/contacts/search\"";
+  EXPECT_EQ(Delta(before, after,
+                  absl::StrCat("ghl_gateway_upstream_requests_total{", search, ",status=\"200\"}")),
+            1);
+  EXPECT_EQ(SumDelta(before, after, "ghl_gateway_upstream_requests_total"), 1);
+  EXPECT_EQ(Delta(before, after,
+                  absl::StrCat("ghl_gateway_upstream_request_duration_seconds_count{", search, "}")),
+            1);
+  const std::string remaining =
+      absl::StrCat("ghl_gateway_rate_limit_remaining{location=\"", kDemoLocation, "\"}");
+  EXPECT_EQ(Delta(before, after, remaining), -1);
+  EXPECT_EQ(Get(after.samples, remaining), response.rate_limit().remaining());
+  EXPECT_EQ(Delta(before, after, "ghl_gateway_contacts_streamed_total"), 0);
 }
 
 TEST(GatewayMetrics, NoListenerWithoutTheFlag) {

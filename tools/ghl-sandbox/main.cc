@@ -49,7 +49,7 @@ Access:
                              {"token","locationId","scopes":[...]}
 
 OAuth (apps/oauth.json; see README "Connecting locations"):
-  --oauth-client-id ID       the registered app's client id (no OAuth without it)
+  --oauth-client-id ID       the registered app's client id (default: none, no OAuth)
   --oauth-client-secret-file FILE
                              its client secret (or env GHL_SANDBOX_CLIENT_SECRET)
   --oauth-app-id ID          marketplace app id (default sandboxApp0000000001)
@@ -60,14 +60,14 @@ OAuth (apps/oauth.json; see README "Connecting locations"):
 Server:
   --host HOST                default 127.0.0.1
   --port PORT                default 0 (pick a free port)
-  --port-file PATH           write the bound port to PATH
+  --port-file PATH           write the bound port to PATH (default: none)
   --threads N                HTTP worker threads (default 32)
 
 Limits (per location):
   --rate-limit-max N         requests per interval (default 100)
   --rate-limit-interval-ms N interval length (default 10000)
   --rate-limit-daily N       requests per UTC day (default 200000)
-  --storm-429 N              answer the next N API requests with 429
+  --storm-429 N              answer the next N API requests with 429 (default 0)
 
 Faults (deterministic by seed; repeat --fault for several rules):
   --fault SPEC               KIND[:key=value,...]; kinds: latency, 429, 5xx,
@@ -77,6 +77,7 @@ Faults (deterministic by seed; repeat --fault for several rules):
                              dist=exponential,mean= | dist=normal,mean=,sd=;
                              5xx code=; slow bps=. Examples: --fault latency:ms=250
                              --fault 5xx:p=0.02,code=502 --fault token-expiry:after=500
+                             Default: no faults.
   --fault-seed S             seed of the fault draws (default 1)
 
   --help                     this text

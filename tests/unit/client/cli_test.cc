@@ -61,6 +61,11 @@ TEST_F(ParseArgsTest, Help) {
     EXPECT_THAT(CommandUsage(c), HasSubstr("Usage: ghlctl " + CommandName(c)));
   }
   EXPECT_THAT(GeneralUsage(), HasSubstr("--gateway"));
+  // Every setting with its default, the environment-only ones included.
+  for (const char* setting : {"--timeout DURATION", "default 30s", "GHL_GATEWAY ", "GHL_API_KEY",
+                              "GHL_GATEWAY_TLS ", "GHL_GATEWAY_TLS_CA", "default 127.0.0.1:50051"}) {
+    EXPECT_THAT(GeneralUsage(), HasSubstr(setting));
+  }
 }
 
 TEST_F(ParseArgsTest, UsageErrors) {
