@@ -25,6 +25,7 @@
 #include "adapters/ghl/auth/oauth_state_store.h"
 #include "adapters/ghl/auth/sqlite_db.h"
 #include "adapters/ghl/core/clock.h"
+#include "adapters/ghl/core/metrics.h"
 #include "adapters/ghl/http/curl_http_transport.h"
 #include "client/channel.h"
 #include "ghl/contacts/v1/contacts_service.grpc.pb.h"
@@ -87,6 +88,23 @@ absl::StatusOr<http::HttpResponse> HttpGet(const std::string& url) {
   r.timeout = absl::Seconds(30);
   return transport->Send(r);
 }
+
+// One series of the process's metrics (what GET /metrics serves), 0 when
+// absent.
+double MetricSample(const std::string& series) {
+  const std::string text = metrics::DefaultRegistry().Exposition();
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    if (absl::StartsWith(line, series + " ")) {
+      double v = 0;
+      if (absl::SimpleAtod(line.substr(series.size() + 1), &v)) return v;
+    }
+  }
+  return 0;
+}
+
+constexpr char kRefreshesOk[] = "ghl_gateway_token_refreshes_total{result=\"ok\"}";
+constexpr char kList401[] =
+    "ghl_gateway_upstream_requests_total{method=\"GET\",path=\"/contacts/\",status=\"401\"}";
 
 class OAuthStack {
  public:
@@ -386,6 +404,8 @@ TEST(OAuthRefresh, A401MidExportRefreshesOnceAndLosesNothing) {
   ASSERT_THAT(stack.Authorize(), HasSubstr("connected"));
   const std::string key = stack.CreateKey(state, {"*"}, {"contacts.readonly"});
   auto stub = stack.Stub(key);
+  const double refreshes_before = MetricSample(kRefreshesOk);
+  const double list_401_before = MetricSample(kList401);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
   ListContactsRequest req;
@@ -407,6 +427,11 @@ TEST(OAuthRefresh, A401MidExportRefreshesOnceAndLosesNothing) {
   EXPECT_EQ(ids.size(), 5000u);
   EXPECT_EQ(stack.Refreshes(), 1u);
   EXPECT_GE(stack.sandbox().Stats().by_status[401], 1u);
+  // The metrics an operator scrapes say the same: one renewal, and as many
+  // upstream 401s of GET /contacts/ as the sandbox answered.
+  EXPECT_EQ(MetricSample(kRefreshesOk) - refreshes_before, 1);
+  EXPECT_EQ(MetricSample(kList401) - list_401_before,
+            static_cast<double>(stack.sandbox().Stats().by_status[401]));
 }
 
 TEST(OAuthRefresh, InvalidGrantMeansFailedPreconditionAndNoRetries) {
