@@ -517,6 +517,45 @@ absl::StatusOr<FieldMapping> FieldMapping::Load(const std::string& path) {
   return Parse(path, text.str());
 }
 
+const rapidjson::Value* FieldMapping::FindSource(const rapidjson::Value& doc, const MappingEntry& entry) const {
+  if (entry.source_kind == MappingEntry::SourceKind::kStandard) {
+    auto it = doc.FindMember(entry.source_name.c_str());
+    return it == doc.MemberEnd() ? nullptr : &it->value;
+  }
+  auto custom = doc.FindMember("customFields");
+  if (custom == doc.MemberEnd() || !custom->value.IsArray()) return nullptr;
+  std::string id;
+  if (entry.source_kind == MappingEntry::SourceKind::kCustomFieldId) {
+    id = entry.source_name;
+  } else if (auto k = key_ids_.find(entry.source_name); k != key_ids_.end()) {
+    id = k->second;
+  }
+  for (const auto& item : custom->value.GetArray()) {
+    if (!item.IsObject()) continue;
+    auto idm = item.FindMember("id");
+    auto keym = item.FindMember("key");
+    const bool match =
+        (!id.empty() && idm != item.MemberEnd() && idm->value.IsString() && id == idm->value.GetString()) ||
+        (entry.source_kind == MappingEntry::SourceKind::kCustomFieldKey && keym != item.MemberEnd() &&
+         keym->value.IsString() && entry.source_name == keym->value.GetString());
+    if (!match) continue;
+    auto value = item.FindMember("value");
+    return value == item.MemberEnd() ? nullptr : &value->value;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> FieldMapping::SourceValues(const v1::Contact& contact) const {
+  rapidjson::Document doc;
+  ghl::contacts::ContactToJson(contact, &doc, doc.GetAllocator());
+  std::vector<std::string> out;
+  for (const MappingEntry& entry : entries_) {
+    const rapidjson::Value* v = FindSource(doc, entry);
+    out.push_back(v == nullptr ? "" : JsonText(*v));
+  }
+  return out;
+}
+
 RankrRecord FieldMapping::Apply(const v1::Contact& contact) const {
   RankrRecord record;
   record.ghl_id = contact.id();
@@ -525,34 +564,8 @@ RankrRecord FieldMapping::Apply(const v1::Contact& contact) const {
   if (auto it = doc.FindMember("dateUpdated"); it != doc.MemberEnd() && it->value.IsString()) {
     record.updated_at = it->value.GetString();
   }
-  const rapidjson::Value* custom = nullptr;
-  if (auto it = doc.FindMember("customFields"); it != doc.MemberEnd() && it->value.IsArray()) custom = &it->value;
   for (const MappingEntry& entry : entries_) {
-    const rapidjson::Value* source = nullptr;
-    if (entry.source_kind == MappingEntry::SourceKind::kStandard) {
-      auto it = doc.FindMember(entry.source_name.c_str());
-      if (it != doc.MemberEnd()) source = &it->value;
-    } else if (custom != nullptr) {
-      std::string id;
-      if (entry.source_kind == MappingEntry::SourceKind::kCustomFieldId) {
-        id = entry.source_name;
-      } else if (auto k = key_ids_.find(entry.source_name); k != key_ids_.end()) {
-        id = k->second;
-      }
-      for (const auto& item : custom->GetArray()) {
-        if (!item.IsObject()) continue;
-        auto idm = item.FindMember("id");
-        auto keym = item.FindMember("key");
-        const bool match =
-            (!id.empty() && idm != item.MemberEnd() && idm->value.IsString() && id == idm->value.GetString()) ||
-            (entry.source_kind == MappingEntry::SourceKind::kCustomFieldKey && keym != item.MemberEnd() &&
-             keym->value.IsString() && entry.source_name == keym->value.GetString());
-        if (!match) continue;
-        auto value = item.FindMember("value");
-        if (value != item.MemberEnd()) source = &value->value;
-        break;
-      }
-    }
+    const rapidjson::Value* source = FindSource(doc, entry);
     RankrValue value;
     std::optional<Work> work = source == nullptr ? Work{} : WorkOf(*source);
     if (!work.has_value()) {

@@ -38,6 +38,8 @@
 #include <utility>
 #include <vector>
 
+#include <rapidjson/document.h>
+
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -127,9 +129,15 @@ class FieldMapping {
   /// Maps one contact. Never fails; see RankrRecord::warnings.
   RankrRecord Apply(const ghl::contacts::v1::Contact& contact) const;
 
+  /// @return for each entry, its GHL value in the contact as compact JSON
+  ///         ("" when absent): what Apply started from (ghlctl doctor).
+  std::vector<std::string> SourceValues(const ghl::contacts::v1::Contact& contact) const;
+
   const std::vector<MappingEntry>& entries() const { return entries_; }
 
  private:
+  const rapidjson::Value* FindSource(const rapidjson::Value& doc, const MappingEntry& entry) const;
+
   std::vector<MappingEntry> entries_;
   std::map<std::string, std::string> key_ids_;  // custom field key -> id
 };

@@ -65,30 +65,6 @@ std::string TimeText(const google::protobuf::Timestamp& t) {
   return FormatRfc3339Millis(absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos()));
 }
 
-// The GHL side of one mapping line: the source's value in the contact's JSON.
-std::string SourceValue(const rapidjson::Value& doc, const MappingEntry& e) {
-  const rapidjson::Value* v = nullptr;
-  if (e.source_kind == MappingEntry::SourceKind::kStandard) {
-    auto it = doc.FindMember(e.source_name.c_str());
-    if (it != doc.MemberEnd()) v = &it->value;
-  } else if (auto cf = doc.FindMember("customFields"); cf != doc.MemberEnd() && cf->value.IsArray()) {
-    for (const auto& item : cf->value.GetArray()) {
-      if (!item.IsObject()) continue;
-      for (const char* member : {"id", "key"}) {
-        auto m = item.FindMember(member);
-        if (m != item.MemberEnd() && m->value.IsString() && e.source_name == m->value.GetString()) {
-          if (auto value = item.FindMember("value"); value != item.MemberEnd()) v = &value->value;
-        }
-      }
-    }
-  }
-  if (v == nullptr) return "(absent)";
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  v->Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
 int RunDoctor(const v1::CheckLocationRequest& request, const FlagValues& flags, const GroupContext& context) {
   std::ostream& out = *context.console->out;
   std::optional<FieldMapping> mapping;
@@ -164,11 +140,12 @@ int RunDoctor(const v1::CheckLocationRequest& request, const FlagValues& flags, 
     ghl::contacts::ContactToJson(contact, &doc, doc.GetAllocator());
     if (mapping.has_value()) {
       const RankrRecord record = mapping->Apply(contact);
+      const std::vector<std::string> sources = mapping->SourceValues(contact);
       size_t width = 0;
       for (const MappingEntry& e : mapping->entries()) width = std::max(width, e.source.size());
       for (size_t i = 0; i < mapping->entries().size(); ++i) {
         const MappingEntry& e = mapping->entries()[i];
-        out << "  " << e.source << std::string(width - e.source.size() + 1, ' ') << "-> " << SourceValue(doc, e)
+        out << "  " << e.source << std::string(width - e.source.size() + 1, ' ') << "-> " << (sources[i].empty() ? "(absent)" : sources[i])
             << "  |  " << e.target << " -> " << record.fields[i].second.ToJson() << '\n';
       }
       for (const FieldWarning& w : record.warnings) {
