@@ -52,6 +52,7 @@ absl::Status SyncState::Save(const std::string& path) const {
   w.Int64(event_offset);
   w.Key("runs");
   w.Int64(runs);
+  str("sink", sink);
   w.EndObject();
   absl::StatusOr<std::unique_ptr<OutputFile>> file = OutputFile::Create(path);
   if (!file.ok()) return file.status();
@@ -87,7 +88,7 @@ absl::StatusOr<SyncState> SyncState::Load(const std::string& path) {
   };
   if (!str("locationId", &s.location_id) || !str("phase", &s.phase) || !str("resumeToken", &s.resume_token) ||
       !str("cursor", &s.cursor) || !str("maxDateUpdated", &s.max_date_updated) ||
-      !num("eventOffset", &s.event_offset) || !num("runs", &s.runs)) {
+      !num("eventOffset", &s.event_offset) || !num("runs", &s.runs) || !str("sink", &s.sink)) {
     return bad("a member is missing or has the wrong type");
   }
   if (s.phase != kInitial && s.phase != kIncremental) return bad("phase is neither initial nor incremental");
@@ -123,8 +124,14 @@ absl::StatusOr<SyncReport> ContactSync::Run(RankrSink& sink) const {
                                                         state.location_id, ", not ", options_.location_id,
                                                         "; use another --state file"));
     }
+    if (state.sink != options_.sink) {
+      return absl::FailedPreconditionError(absl::StrCat(options_.state_path, " is the sync state of --sink ",
+                                                        state.sink, ", not ", options_.sink,
+                                                        "; each sink needs its own --state file"));
+    }
   } else if (absl::IsNotFound(loaded.status())) {
     state.location_id = options_.location_id;
+    state.sink = options_.sink;
   } else {
     return loaded.status();
   }

@@ -28,7 +28,7 @@
 // Threading: Run blocks the calling thread; one ContactSync per sink and
 // state file. `stop` is polled between pages (a clean stop commits nothing
 // half-done). Errors: the gateway's status, sink and state I/O errors;
-// FAILED_PRECONDITION when the state belongs to another location.
+// FAILED_PRECONDITION when the state belongs to another location or sink.
 #ifndef GHL_CLIENT_CONTACT_SYNC_H_
 #define GHL_CLIENT_CONTACT_SYNC_H_
 
@@ -64,6 +64,8 @@ struct SyncState {
   int64_t event_offset = 0;
   /// Completed runs.
   int64_t runs = 0;
+  /// The sink this state describes (the --sink value).
+  std::string sink;
 
   /// Writes atomically (temporary file, fsync, rename).
   absl::Status Save(const std::string& path) const;
@@ -75,6 +77,8 @@ struct SyncState {
 struct SyncOptions {
   std::string location_id;
   std::string state_path;
+  /// The sink's --sink value, kept in the state: a state file is one sink's.
+  std::string sink;
   /// Re-read window before the cursor (GHL's search index lag).
   absl::Duration overlap = absl::Seconds(30);
   /// Contacts per page.

@@ -80,6 +80,7 @@ absl::StatusOr<SyncFlags> ParseSyncFlags(const FlagValues& flags) {
   SyncFlags out;
   out.options.location_id = flags.GetOr("location");
   out.options.state_path = flags.GetOr("state");
+  out.options.sink = flags.GetOr("sink");
   out.mapping = flags.GetOr("mapping");
   absl::StatusOr<SinkSpec> sink = ParseSinkSpec(flags.GetOr("sink"));
   if (!sink.ok()) return sink.status();

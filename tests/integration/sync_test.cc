@@ -132,6 +132,7 @@ class SyncTest : public ::testing::Test {
     options.location_id = kDemoLocation;
     options.state_path = state;
     options.overlap = absl::Seconds(5);
+    options.sink = sink_spec;
     ContactSync sync(*contacts_, with_events ? events_stub_.get() : nullptr, *mapping_, options,
                      ghl::client::MakeDefaultClock(), ghl::client::MakeWallClock());
     auto spec = ghl::client::ParseSinkSpec(sink_spec);
@@ -330,6 +331,11 @@ TEST_F(SyncTest, InitialThenIncrementalWithEventLogToBothSinks) {
   auto idle = RunSync("jsonl:" + jsonl, dir_ + "/jsonl.state", true);
   ASSERT_TRUE(idle.ok()) << idle.status();
   EXPECT_EQ(idle->inserted + idle->updated + idle->deleted, 0);
+
+  // A state file is one sink's: another sink with it is refused.
+  auto mixed = RunSync("jsonl:" + dir_ + "/other.jsonl", dir_ + "/jsonl.state", true);
+  EXPECT_TRUE(absl::IsFailedPrecondition(mixed.status())) << mixed.status();
+  EXPECT_NE(mixed.status().message().find("each sink needs its own --state file"), absl::string_view::npos);
 }
 
 // A gateway without an event log: deletions are found by comparing ids.

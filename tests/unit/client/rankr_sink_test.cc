@@ -137,12 +137,14 @@ TEST(SyncStateFile, RoundTripAndMalformed) {
   s.cursor = "2026-01-02T03:04:05.006Z";
   s.event_offset = 42;
   s.runs = 3;
+  s.sink = "jsonl:r.jsonl";
   ASSERT_THAT(s.Save(dir.File("s.json")), IsOk());
   auto back = SyncState::Load(dir.File("s.json"));
   ASSERT_THAT(back.status(), IsOk());
   EXPECT_EQ(back->cursor, s.cursor);
   EXPECT_EQ(back->event_offset, 42);
   EXPECT_EQ(back->runs, 3);
+  EXPECT_EQ(back->sink, "jsonl:r.jsonl");
   EXPECT_THAT(dir.Files(), ElementsAre("s.json"));  // no temporary left
   EXPECT_THAT(SyncState::Load(dir.File("none.json")), StatusIs(absl::StatusCode::kNotFound, ::testing::_));
   std::ofstream(dir.File("bad.json")) << R"({"locationId":"L","phase":"later"})";
