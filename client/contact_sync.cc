@@ -191,6 +191,9 @@ absl::Status ContactSync::ReadEvents(int64_t* offset,
   request.add_event_types(v1::EVENT_TYPE_CONTACT_CREATE);
   request.add_event_types(v1::EVENT_TYPE_CONTACT_UPDATE);
   request.add_event_types(v1::EVENT_TYPE_CONTACT_DELETE);
+  // DND and tag changes are contact updates too (GHL sends them separately).
+  request.add_event_types(v1::EVENT_TYPE_CONTACT_DND_UPDATE);
+  request.add_event_types(v1::EVENT_TYPE_CONTACT_TAG_UPDATE);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(wall_() + kEventsDeadline));
   std::unique_ptr<grpc::ClientReaderInterface<v1::WatchEventsResponse>> reader =

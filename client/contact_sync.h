@@ -14,8 +14,8 @@
 //     search index lags writes by seconds; records that did not change are
 //     counted unchanged, not rewritten), then the gateway's event log
 //     after the stored offset (WatchEvents, stop_at_end; ContactDelete
-//     deletes, ContactCreate/Update fetch contacts the lagging index did not
-//     return yet; a contact that is gone when fetched is deleted). When the
+//     deletes, ContactCreate/Update/DndUpdate/TagUpdate fetch contacts the
+//     lagging index did not return yet; a contact that is gone when fetched is deleted). When the
 //     gateway has no event log (UNIMPLEMENTED or FAILED_PRECONDITION) every
 //     incremental run reconciles instead: the full id listing is compared
 //     with the sink, missing contacts are fetched and extra records deleted.

@@ -297,8 +297,11 @@ TEST_F(SyncTest, InitialThenIncrementalWithEventLogToBothSinks) {
   }
   for (int i = 0; i < 3; ++i) {
     UpdateEmail(ids[10 + i], absl::StrCat("Changed", i, "@Example.org"));
-    events_->Add(v1::EVENT_TYPE_CONTACT_UPDATE, ids[10 + i]);
+    events_->Add(i == 2 ? v1::EVENT_TYPE_CONTACT_TAG_UPDATE : v1::EVENT_TYPE_CONTACT_UPDATE, ids[10 + i]);
   }
+  // An update the search does not return (as when GHL's index lags): the
+  // event makes sync fetch it (here it did not change: unchanged).
+  events_->Add(v1::EVENT_TYPE_CONTACT_UPDATE, ids[300]);
   for (int i = 0; i < 2; ++i) {
     Delete(ids[100 + i]);
     events_->Add(v1::EVENT_TYPE_CONTACT_DELETE, ids[100 + i]);
@@ -317,6 +320,7 @@ TEST_F(SyncTest, InitialThenIncrementalWithEventLogToBothSinks) {
     EXPECT_EQ(report->inserted, 2) << sink;
     EXPECT_EQ(report->updated, 3) << sink;
     EXPECT_EQ(report->deleted, 2) << sink;
+    EXPECT_EQ(report->unchanged, 1) << sink;
     EXPECT_LT(report->fetched, 100) << sink;  // the dateUpdated window, not the whole location
   }
   const auto jsonl_state = ReadJsonl(jsonl);
