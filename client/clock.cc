@@ -27,4 +27,8 @@ std::shared_ptr<Clock> MakeDefaultClock() {
   return *kClock;
 }
 
+WallClock MakeWallClock() {
+  return [] { return absl::FromChrono(std::chrono::system_clock::now()); };
+}
+
 }  // namespace ghl::client

@@ -9,6 +9,7 @@
 #ifndef GHL_CLIENT_CLOCK_H_
 #define GHL_CLIENT_CLOCK_H_
 
+#include <functional>
 #include <memory>
 
 #include "absl/time/time.h"
@@ -30,6 +31,13 @@ class Clock {
 
 /// @return the process-wide real clock (std::chrono::steady_clock based).
 std::shared_ptr<Clock> MakeDefaultClock();
+
+/// Reads the wall clock (UTC); for timestamps compared with GHL's own
+/// (ghlctl sync's dateUpdated cursor), never for durations.
+using WallClock = std::function<absl::Time()>;
+
+/// @return the system's wall clock.
+WallClock MakeWallClock();
 
 }  // namespace ghl::client
 

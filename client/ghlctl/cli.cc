@@ -551,7 +551,8 @@ Environment (no flag: keep secrets out of `ps`):
   GHL_GATEWAY_TLS_CA   PEM CA bundle to trust; implies TLS (default: none).
 
 Exit status: 0 success; 1 the gateway returned an error; 2 usage error;
-3 local error (e.g. the output file cannot be written). Errors are printed to
+3 local error (e.g. the output file cannot be written); 4 a doctor check
+failed; 130 sync stopped by a signal mid-run. Errors are printed to
 stderr as "error: <gRPC code>: <message>".
 )");
 }

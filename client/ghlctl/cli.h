@@ -38,6 +38,10 @@ enum ExitCode : int {
   kExitUsage = 2,
   /// A local failure, e.g. the export file cannot be written.
   kExitLocalError = 3,
+  /// `ghlctl doctor`: a check failed (the problems are printed).
+  kExitCheckFailed = 4,
+  /// Stopped by SIGINT/SIGTERM in the middle of work (`ghlctl sync`).
+  kExitStopped = 130,
 };
 
 /// Subcommands.

@@ -16,6 +16,8 @@
 #ifndef GHL_CLIENT_GHLCTL_COMMANDS_H_
 #define GHL_CLIENT_GHLCTL_COMMANDS_H_
 
+#include <atomic>
+#include <functional>
 #include <istream>
 #include <memory>
 #include <ostream>
@@ -52,6 +54,13 @@ struct RunOptions {
   ProgressRenderer::Options progress;
   /// Reconnect policy of export.
   ExportRetryPolicy export_retry;
+  /// Wall clock for timestamps compared with GHL's (sync's cursor); null:
+  /// the system's.
+  WallClock wall_clock;
+  /// Called by long-running commands (sync) that stop cleanly: installs
+  /// SIGINT/SIGTERM handlers and returns the flag they set. Null: no
+  /// handlers (the signals keep their default effect).
+  std::function<const std::atomic<bool>*()> catch_stop_signals;
 };
 
 /// Runs ghlctl with `args` (argv without argv[0]).

@@ -240,6 +240,10 @@ CommandGroup MakeFollowersGroup();
 CommandGroup MakeCampaignsGroup();
 /// `ghlctl workflows add|remove` (workflows_commands.cc).
 CommandGroup MakeWorkflowsGroup();
+/// `ghlctl sync` (sync_commands.cc).
+CommandGroup MakeSyncGroup();
+/// `ghlctl doctor` (doctor_commands.cc).
+CommandGroup MakeDoctorGroup();
 
 }  // namespace ghl::client::ghlctl
 

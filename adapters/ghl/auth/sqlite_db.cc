@@ -51,6 +51,12 @@ void SqliteStatement::BindInt64(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
 }
 void SqliteStatement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
+void SqliteStatement::BindDouble(int index, double value) { sqlite3_bind_double(stmt_, index, value); }
+void SqliteStatement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+double SqliteStatement::ColumnDouble(int index) const { return sqlite3_column_double(stmt_, index); }
 
 absl::StatusOr<bool> SqliteStatement::Step() {
   const int rc = sqlite3_step(stmt_);
@@ -71,6 +77,13 @@ bool SqliteStatement::ColumnIsNull(int index) const {
 }
 
 absl::StatusOr<std::shared_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
+  absl::StatusOr<std::shared_ptr<SqliteDb>> out = OpenFile(path);
+  if (!out.ok()) return out;
+  if (auto s = (*out)->Exec(kSchema); !s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::shared_ptr<SqliteDb>> SqliteDb::OpenFile(const std::string& path) {
   if (path.empty()) return absl::InvalidArgumentError("the state file path is empty");
   // Created 0600 before SQLite sees it; SQLite gives its -wal/-shm files the
   // database's mode.
@@ -94,7 +107,6 @@ absl::StatusOr<std::shared_ptr<SqliteDb>> SqliteDb::Open(const std::string& path
   std::shared_ptr<SqliteDb> out(new SqliteDb(db, path));
   sqlite3_busy_timeout(db, 5000);
   if (auto s = out->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !s.ok()) return s;
-  if (auto s = out->Exec(kSchema); !s.ok()) return s;
   return out;
 }
 

@@ -1,7 +1,9 @@
 // SqliteDb: the gateway's state file (SQLite 3): opening it with mode 0600,
 // durable settings (WAL, synchronous=FULL, so a committed write survives a
 // kill or power loss), the schema, and a small prepared-statement wrapper.
-// The only file that includes <sqlite3.h> besides its .cc.
+// The only file that includes <sqlite3.h> besides its .cc. OpenFile gives
+// other durable files (ghlctl sync's sink) the same settings without the
+// gateway's tables.
 //
 // Tables: meta (key check), credentials (GHL tokens, sealed), api_keys
 // (gateway caller keys, hashed), oauth_states (authorizations in progress).
@@ -37,10 +39,14 @@ class SqliteStatement {
   void BindBlob(int index, absl::string_view value);
   void BindInt64(int index, int64_t value);
   void BindNull(int index);
+  void BindDouble(int index, double value);
+  /// Makes the statement ready to run again (bindings cleared).
+  void Reset();
   /// @return true when a row is available, false when done.
   absl::StatusOr<bool> Step();
   std::string ColumnText(int index) const;
   int64_t ColumnInt64(int index) const;
+  double ColumnDouble(int index) const;
   bool ColumnIsNull(int index) const;
 
  private:
@@ -59,6 +65,9 @@ class SqliteDb {
   /// existing file readable by others is narrowed to 0600.
   /// @return UNAVAILABLE naming the file when it cannot be opened.
   static absl::StatusOr<std::shared_ptr<SqliteDb>> Open(const std::string& path);
+  /// Opens `path` the same way (0600, WAL, synchronous=FULL) without the
+  /// gateway's schema: for other durable files (ghlctl sync's SQLite sink).
+  static absl::StatusOr<std::shared_ptr<SqliteDb>> OpenFile(const std::string& path);
   ~SqliteDb();
 
   /// Runs statements without results.
