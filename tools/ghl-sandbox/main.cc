@@ -83,7 +83,7 @@ Faults (deterministic by seed; repeat --fault for several rules):
 
 Webhooks (signed as GHL signs them; see README "Sandbox webhooks"):
   --webhook-url URL          POST an event for every change made through the API
-                             to URL (http://host:port/path; default: off)
+                             to URL (http[s]://host:port/path; default: off)
   --webhook-key-dir DIR      the sandbox's test keys, created when missing
                              (ed25519.pem, rsa.pem and *.pub.pem; point the
                              gateway's --webhook-key-dir here; default

@@ -44,7 +44,7 @@ const char* WebhookSignatureName(WebhookSignature signature);
 /// The webhooks the sandbox sends for every change made through its API
 /// (webhook_sender.h).
 struct WebhookOptions {
-  /// Where events are POSTed (`http://host:port/path`); empty: webhooks off
+  /// Where events are POSTed (`http[s]://host:port/path`); empty: webhooks off
   /// (events are not queued) until POST /_sandbox/webhooks sets one.
   std::string url;
   /// The sandbox's own test keys (LoadOrCreateKeyDir: ed25519.pem, rsa.pem

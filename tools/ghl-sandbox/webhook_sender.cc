@@ -23,8 +23,6 @@
 namespace ghl::sandbox {
 namespace {
 
-constexpr absl::string_view kScheme = "http://";
-
 std::chrono::microseconds ToChrono(absl::Duration d) {
   return std::chrono::microseconds(absl::ToInt64Microseconds(d));
 }
@@ -39,14 +37,14 @@ struct Attempt {
 }  // namespace
 
 absl::StatusOr<WebhookUrl> ParseWebhookUrl(absl::string_view url) {
-  if (absl::StartsWithIgnoreCase(url, "https://")) {
-    return absl::InvalidArgumentError(
-        "webhook URL: https is not supported by the sandbox (use http://host:port/path)");
+  absl::string_view scheme;
+  for (absl::string_view s : {"http://", "https://"}) {
+    if (absl::StartsWithIgnoreCase(url, s)) scheme = s;
   }
-  if (!absl::StartsWithIgnoreCase(url, kScheme)) {
-    return absl::InvalidArgumentError("webhook URL must start with http://");
+  if (scheme.empty()) {
+    return absl::InvalidArgumentError("webhook URL must start with http:// or https://");
   }
-  const absl::string_view rest = url.substr(kScheme.size());
+  const absl::string_view rest = url.substr(scheme.size());
   const size_t slash = rest.find_first_of("/?");
   const absl::string_view authority = rest.substr(0, slash);
   if (authority.empty() || absl::StrContains(authority, '@') ||
@@ -61,7 +59,7 @@ absl::StatusOr<WebhookUrl> ParseWebhookUrl(absl::string_view url) {
     }
   }
   WebhookUrl out;
-  out.origin = absl::StrCat(kScheme, authority);
+  out.origin = absl::StrCat(absl::AsciiStrToLower(scheme), authority);
   out.path = slash == absl::string_view::npos ? "/" : std::string(rest.substr(slash));
   if (out.path.front() == '?') out.path.insert(0, "/");
   return out;

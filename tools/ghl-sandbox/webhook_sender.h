@@ -24,7 +24,7 @@
 //
 // Thread-safety: every public method is safe to call concurrently.
 // Errors: Create and Configure return INVALID_ARGUMENT for a URL that is not
-// `http://host[:port][/path]` and the key-dir errors of LoadOrCreateKeyDir
+// `http[s]://host[:port][/path]` and the key-dir errors of LoadOrCreateKeyDir
 // (naming the file, never key material).
 #ifndef GHL_TOOLS_GHL_SANDBOX_WEBHOOK_SENDER_H_
 #define GHL_TOOLS_GHL_SANDBOX_WEBHOOK_SENDER_H_
@@ -55,12 +55,12 @@ namespace ghl::sandbox {
 
 /// A webhook URL split for the HTTP client.
 struct WebhookUrl {
-  std::string origin;  ///< "http://host:port"
+  std::string origin;  ///< "http://host:port" or "https://host:port"
   std::string path;    ///< "/path?query" ("/" when the URL has none)
 };
-/// Parses `http://host[:port][/path]`.
-/// @return INVALID_ARGUMENT naming the URL's problem (https is refused: the
-///         sandbox's HTTP client is built without TLS).
+/// Parses `http[s]://host[:port][/path]` (https verifies the server's
+/// certificate against the system's CAs).
+/// @return INVALID_ARGUMENT naming the URL's problem.
 absl::StatusOr<WebhookUrl> ParseWebhookUrl(absl::string_view url);
 
 /// The wait after the `attempt`-th attempt (1-based) was answered 429 with
