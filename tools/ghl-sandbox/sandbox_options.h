@@ -65,8 +65,10 @@ struct WebhookOptions {
   /// Delivery threads; a location's events always go through the same one,
   /// in the order they happened.
   int delivery_threads = 2;
-  /// Connect and read timeout of one attempt.
+  /// Connect and read timeout of one attempt (at most 2 s during shutdown).
   absl::Duration attempt_timeout = absl::Seconds(10);
+  /// After Stop, how long pending events still get their last attempt.
+  absl::Duration shutdown_grace = absl::Seconds(5);
 };
 
 /// `$TMPDIR/ghl-sandbox-webhook-keys` (`/tmp/...` without TMPDIR): one fixed

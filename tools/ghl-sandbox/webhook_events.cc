@@ -35,8 +35,7 @@ bool Differs(const rapidjson::Value& a, const rapidjson::Value& b, const char* n
 
 absl::StatusOr<std::string> WebhookBody(absl::string_view type, absl::string_view location_id,
                                         absl::string_view resource_json,
-                                        absl::string_view timestamp,
-                                        absl::string_view webhook_id) {
+                                        absl::string_view timestamp, absl::string_view webhook_id) {
   rapidjson::Document resource;
   resource.Parse<rapidjson::kParseFullPrecisionFlag>(resource_json.data(), resource_json.size());
   if (resource.HasParseError() || !resource.IsObject()) {

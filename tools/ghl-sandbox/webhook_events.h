@@ -42,8 +42,7 @@ inline constexpr char kNoteDelete[] = "NoteDelete";
 /// @param timestamp RFC 3339 UTC with milliseconds ("2026-01-02T03:04:05.678Z").
 absl::StatusOr<std::string> WebhookBody(absl::string_view type, absl::string_view location_id,
                                         absl::string_view resource_json,
-                                        absl::string_view timestamp,
-                                        absl::string_view webhook_id);
+                                        absl::string_view timestamp, absl::string_view webhook_id);
 
 /// How a contact was rewritten.
 enum class ContactChange {

@@ -47,8 +47,7 @@ absl::StatusOr<WebhookUrl> ParseWebhookUrl(absl::string_view url) {
   const absl::string_view rest = url.substr(scheme.size());
   const size_t slash = rest.find_first_of("/?");
   const absl::string_view authority = rest.substr(0, slash);
-  if (authority.empty() || absl::StrContains(authority, '@') ||
-      absl::StrContains(authority, ' ')) {
+  if (authority.empty() || absl::StrContains(authority, '@') || absl::StrContains(authority, ' ')) {
     return absl::InvalidArgumentError("webhook URL needs a host (http://host:port/path)");
   }
   if (const size_t colon = authority.rfind(':');
@@ -69,8 +68,7 @@ absl::Duration WebhookRetryDelay(const WebhookOptions& options, int attempt,
                                  absl::string_view retry_after) {
   double seconds = 0;
   const absl::string_view text = absl::StripAsciiWhitespace(retry_after);
-  if (!text.empty() && absl::SimpleAtod(text, &seconds) && std::isfinite(seconds) &&
-      seconds >= 0) {
+  if (!text.empty() && absl::SimpleAtod(text, &seconds) && std::isfinite(seconds) && seconds >= 0) {
     return std::min(absl::Seconds(seconds), options.max_backoff);
   }
   absl::Duration delay = options.initial_backoff;
@@ -86,7 +84,8 @@ absl::StatusOr<std::unique_ptr<WebhookSender>> WebhookSender::Create(WebhookOpti
   if (options.max_attempts < 1) {
     return absl::InvalidArgumentError("webhook max attempts must be at least 1");
   }
-  if (options.initial_backoff < absl::ZeroDuration() || options.max_backoff < absl::ZeroDuration()) {
+  if (options.initial_backoff < absl::ZeroDuration() ||
+      options.max_backoff < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("webhook backoff must not be negative");
   }
   if (options.queue_capacity < 1 || options.delivery_threads < 1) {
@@ -216,18 +215,22 @@ void WebhookSender::Deliver(const Event& event) {
   for (int attempt = 1;; ++attempt) {
     std::optional<WebhookUrl> url;
     bool stopping = false;
+    bool past_grace = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (enabled_) url = parsed_url_;
       stopping = stopping_;
+      past_grace = stopping_ && absl::Now() >= stop_deadline_;
     }
     if (!url) return Final(event, "disabled", attempt - 1);
+    // A receiver that hangs must not hold shutdown for (events x timeout).
+    if (past_grace) return Final(event, "shutdown", attempt - 1);
     Attempt result;
     {
       httplib::Client client(url->origin);
       // At shutdown an attempt is the last one; keep it short.
-      const absl::Duration timeout =
-          stopping ? std::min(options_.attempt_timeout, absl::Seconds(2)) : options_.attempt_timeout;
+      const absl::Duration timeout = stopping ? std::min(options_.attempt_timeout, absl::Seconds(2))
+                                              : options_.attempt_timeout;
       client.set_connection_timeout(ToChrono(timeout));
       client.set_read_timeout(ToChrono(timeout));
       client.set_write_timeout(ToChrono(timeout));
@@ -281,6 +284,7 @@ void WebhookSender::Stop() {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return;
     stopping_ = true;
+    stop_deadline_ = absl::Now() + options_.shutdown_grace;
   }
   cv_.notify_all();
   for (auto& shard : shards_) {

@@ -20,7 +20,9 @@
 // An event emitted while no URL is set (or webhooks are disabled) is not
 // queued (counted in not_queued). Stop(): every pending event, and one
 // waiting for its retry, gets one more attempt and is then dropped
-// ("shutdown" when that attempt would have been retried).
+// ("shutdown" when that attempt would have been retried); attempts not
+// started within WebhookOptions::shutdown_grace of Stop are dropped as
+// "shutdown" too, so a hanging receiver cannot hold shutdown.
 //
 // Thread-safety: every public method is safe to call concurrently.
 // Errors: Create and Configure return INVALID_ARGUMENT for a URL that is not
@@ -150,12 +152,13 @@ class WebhookSender {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;                                  // guarded by mu_
+  absl::Time stop_deadline_;                               // guarded by mu_
   bool enabled_ = true;                                    // guarded by mu_
   std::string url_;                                        // guarded by mu_
   std::optional<WebhookUrl> parsed_url_;                   // guarded by mu_
   std::shared_ptr<const webhooks::WebhookSigner> signer_;  // guarded by mu_
   std::vector<std::unique_ptr<Shard>> shards_;
-  WebhookStats stats_;  // guarded by mu_ (enabled/url/pending filled in Stats)
+  WebhookStats stats_;    // guarded by mu_ (enabled/url/pending filled in Stats)
   uint64_t pending_ = 0;  // guarded by mu_
 };
 

@@ -60,9 +60,10 @@ class SandboxWebhooksTest : public ::testing::Test {
   rapidjson::Document Call(const std::string& method, const std::string& path,
                            const std::string& body, int want) {
     httplib::Client c = Client();
-    httplib::Result res = method == "POST"  ? c.Post(path, Api(kReadWrite), body, "application/json")
-                          : method == "PUT" ? c.Put(path, Api(kReadWrite), body, "application/json")
-                                            : c.Delete(path, Api(kReadWrite), body, "application/json");
+    httplib::Result res = method == "POST" ? c.Post(path, Api(kReadWrite), body, "application/json")
+                          : method == "PUT"
+                              ? c.Put(path, Api(kReadWrite), body, "application/json")
+                              : c.Delete(path, Api(kReadWrite), body, "application/json");
     EXPECT_TRUE(res) << method << " " << path;
     if (!res) return rapidjson::Document();
     EXPECT_EQ(res->status, want) << method << " " << path << ": " << res->body;
@@ -121,10 +122,10 @@ TEST_F(SandboxWebhooksTest, EveryApiChangeSendsGhlsEvent) {
   want.push_back({"ContactTagUpdate", id});
   Call("DELETE", path + "/tags", R"({"tags":["absent"]})", 200);  // no change, no event
 
-  const rapidjson::Document task =
-      Call("POST", path + "/tasks",
-           R"({"title":"Call","body":"about it","dueDate":"2026-01-02T03:04:05Z","completed":false})",
-           201);
+  const rapidjson::Document task = Call(
+      "POST", path + "/tasks",
+      R"({"title":"Call","body":"about it","dueDate":"2026-01-02T03:04:05Z","completed":false})",
+      201);
   const std::string task_id = task["task"]["id"].GetString();
   want.push_back({"TaskCreate", task_id});
   Call("PUT", path + "/tasks/" + task_id, R"({"title":"Call back"})", 200);  // no GHL event
@@ -144,8 +145,8 @@ TEST_F(SandboxWebhooksTest, EveryApiChangeSendsGhlsEvent) {
   // Bulk: one event per contact changed (the unknown id changes nothing).
   Call("POST", "/contacts/bulk/tags/update/add",
        absl::StrCat(R"({"contacts":[")", others[0], R"(",")", others[1],
-                    R"(","NoSuchContact0000000"],"tags":["bulk-tag"],"locationId":")", kDemoLocation,
-                    R"("})"),
+                    R"(","NoSuchContact0000000"],"tags":["bulk-tag"],"locationId":")",
+                    kDemoLocation, R"("})"),
        201);
   want.push_back({"ContactTagUpdate", others[0]});
   want.push_back({"ContactTagUpdate", others[1]});

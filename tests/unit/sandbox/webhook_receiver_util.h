@@ -98,8 +98,8 @@ class Receiver {
   /// @return the attempts so far.
   std::vector<Delivery> WaitFor(size_t n) {
     std::unique_lock<std::mutex> lock(mu_);
-    const bool ok = cv_.wait_for(lock, std::chrono::seconds(30),
-                                 [&] { return deliveries_.size() >= n; });
+    const bool ok =
+        cv_.wait_for(lock, std::chrono::seconds(30), [&] { return deliveries_.size() >= n; });
     EXPECT_TRUE(ok) << "only " << deliveries_.size() << " of " << n << " webhook attempts arrived";
     return deliveries_;
   }
@@ -137,10 +137,11 @@ inline bool VerifySignature(const std::string& public_pem, const std::string& si
   BIO_free(bio);
   if (key == nullptr) return false;
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok = EVP_DigestVerifyInit(ctx, nullptr, ed25519 ? nullptr : EVP_sha256(), nullptr, key) == 1 &&
-            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()),
-                             signature.size(), reinterpret_cast<const unsigned char*>(body.data()),
-                             body.size()) == 1;
+  bool ok =
+      EVP_DigestVerifyInit(ctx, nullptr, ed25519 ? nullptr : EVP_sha256(), nullptr, key) == 1 &&
+      EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()),
+                       signature.size(), reinterpret_cast<const unsigned char*>(body.data()),
+                       body.size()) == 1;
   EVP_MD_CTX_free(ctx);
   EVP_PKEY_free(key);
   return ok;

@@ -59,8 +59,9 @@ TEST(ContactChangeEventsTest, UpdateAddsDndAndTagEventsOnlyWhenThoseChange) {
               ElementsAre(std::string(kContactUpdate), std::string(kContactDndUpdate),
                           std::string(kContactTagUpdate)));
   EXPECT_THAT(
-      ContactChangeEvents(ContactChange::kUpdate, before,
-                          R"({"id":"c","dnd":false,"dndSettings":{"SMS":{"status":"active"}},"tags":["a"]})"),
+      ContactChangeEvents(
+          ContactChange::kUpdate, before,
+          R"({"id":"c","dnd":false,"dndSettings":{"SMS":{"status":"active"}},"tags":["a"]})"),
       ElementsAre(std::string(kContactUpdate), std::string(kContactDndUpdate)));
   EXPECT_THAT(ContactChangeEvents(ContactChange::kTags, before,
                                   R"({"id":"c","dnd":false,"tags":[],"firstName":"A"})"),
@@ -91,7 +92,8 @@ TEST(WebhookRetryDelayTest, DoublesUpToTheCapAndRetryAfterWins) {
   o.initial_backoff = absl::Seconds(1);
   o.max_backoff = absl::Seconds(10);
   std::vector<absl::Duration> delays;
-  for (int attempt = 1; attempt <= 6; ++attempt) delays.push_back(WebhookRetryDelay(o, attempt, ""));
+  for (int attempt = 1; attempt <= 6; ++attempt)
+    delays.push_back(WebhookRetryDelay(o, attempt, ""));
   EXPECT_THAT(delays, ElementsAre(absl::Seconds(1), absl::Seconds(2), absl::Seconds(4),
                                   absl::Seconds(8), absl::Seconds(10), absl::Seconds(10)));
   EXPECT_EQ(WebhookRetryDelay(o, 1, "3"), absl::Seconds(3));
@@ -175,7 +177,8 @@ TEST(WebhookSenderTest, OneSchemeOnlyWhenAsked) {
   ASSERT_NE(sender, nullptr);
   sender->Emit(kNoteCreate, kLocation, R"({"id":"n"})", "t");
   Delivery d = receiver.WaitFor(1).at(0);
-  EXPECT_TRUE(VerifySignature(ReadFile(dir + "/ed25519.pub.pem"), d.ed25519_signature, d.body, true));
+  EXPECT_TRUE(
+      VerifySignature(ReadFile(dir + "/ed25519.pub.pem"), d.ed25519_signature, d.body, true));
   EXPECT_EQ(d.rsa_signature, "");
   sender.reset();
 
@@ -295,6 +298,7 @@ TEST(WebhookSenderTest, StopDeliversWhatIsStillQueued) {
   receiver.Hold();
   WebhookOptions o = Options(receiver.url(), TempDir());
   o.delivery_threads = 1;
+  o.shutdown_grace = absl::Hours(1);
   auto sender = MakeSender(o);
   ASSERT_NE(sender, nullptr);
   for (int i = 0; i < 5; ++i) sender->Emit(kNoteCreate, kLocation, R"({"id":"n"})", "t");
@@ -305,6 +309,27 @@ TEST(WebhookSenderTest, StopDeliversWhatIsStillQueued) {
   const WebhookStats s = sender->Stats();
   EXPECT_EQ(s.delivered_2xx, 5u);
   EXPECT_EQ(s.pending, 0u);
+}
+
+TEST(WebhookSenderTest, AfterTheShutdownGraceWhatIsQueuedIsDropped) {
+  Receiver receiver;
+  receiver.Hold();
+  WebhookOptions o = Options(receiver.url(), TempDir());
+  o.delivery_threads = 1;
+  o.shutdown_grace = absl::ZeroDuration();
+  auto sender = MakeSender(o);
+  ASSERT_NE(sender, nullptr);
+  for (int i = 0; i < 3; ++i) sender->Emit(kNoteCreate, kLocation, R"({"id":"n"})", "t");
+  receiver.WaitFor(1);  // in flight: it completes; the two behind it are dropped
+  std::thread stopper([&] { sender->Stop(); });
+  // Release only once Stop has begun (it marks pending events as such).
+  while (sender->Active()) absl::SleepFor(absl::Milliseconds(1));
+  receiver.Release();
+  stopper.join();
+  const WebhookStats s = sender->Stats();
+  EXPECT_EQ(s.delivered_2xx, 1u);
+  EXPECT_THAT(s.failed_final, ElementsAre(Pair("shutdown", 2u)));
+  EXPECT_EQ(receiver.deliveries().size(), 1u);
 }
 
 TEST(WebhookSenderTest, NothingIsQueuedWithoutAUrlAndConfigureTurnsItOn) {
@@ -324,8 +349,8 @@ TEST(WebhookSenderTest, NothingIsQueuedWithoutAUrlAndConfigureTurnsItOn) {
               HasSubstr("enabled must be a boolean"));
   EXPECT_THAT(std::string(ConfigureWebhooksJson("[]", *sender).message()),
               HasSubstr("JSON object"));
-  ASSERT_TRUE(ConfigureWebhooksJson(absl::StrCat(R"({"url":")", receiver.url(), R"("})"), *sender)
-                  .ok());
+  ASSERT_TRUE(
+      ConfigureWebhooksJson(absl::StrCat(R"({"url":")", receiver.url(), R"("})"), *sender).ok());
   EXPECT_TRUE(sender->Active());
   sender->Emit(kContactCreate, kLocation, kContact, "t");
   receiver.WaitFor(1);
