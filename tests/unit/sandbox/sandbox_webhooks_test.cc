@@ -226,6 +226,30 @@ TEST_F(SandboxWebhooksTest, EveryApiChangeSendsGhlsEvent) {
   EXPECT_EQ(Str(s, "keyDir"), key_dir_);
 }
 
+TEST_F(SandboxWebhooksTest, RefusedCallsSendNothing) {
+  Receiver receiver;
+  Start(receiver.url());
+  const std::string id = ContactIds().at(0);
+  Call("PUT", "/contacts/NoSuchContact0000000", R"({"firstName":"X"})", 404);
+  Call("PUT", "/contacts/" + id, R"({"email":"not an email"})", 422);
+  Call("POST", "/contacts/" + id + "/tasks", R"({"title":"no due date"})", 422);
+  Call("DELETE", "/contacts/" + id + "/notes/NoSuchNote0000000000", "", 404);
+  httplib::Client c = Client();
+  auto read_only =
+      c.Post("/contacts/", ghl::sandbox::testing::Api(ghl::sandbox::testing::kReadOnly),
+             NewContact("Ro"), "application/json");
+  ASSERT_TRUE(read_only);
+  EXPECT_EQ(read_only->status, 401);
+  // The first event to arrive is the one change that happened.
+  Call("DELETE", "/contacts/" + id, "", 200);
+  const rapidjson::Document body = ParseJson(receiver.WaitFor(1).at(0).body);
+  EXPECT_EQ(Str(body, "type"), "ContactDelete");
+  EXPECT_EQ(Str(body, "id"), id);
+  auto stats = Client().Get("/_sandbox/webhooks");
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(ParseJson(stats->body)["queued"].GetUint64(), 1u);
+}
+
 TEST_F(SandboxWebhooksTest, OffWithoutAUrlAndTheAdminEndpointTurnsThemOn) {
   Start("");
   Call("POST", "/contacts/", NewContact("Off"), 201);

@@ -4,6 +4,7 @@
 // queue bound, run-time configuration.
 #include "tools/ghl-sandbox/webhook_sender.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -206,6 +207,32 @@ TEST(WebhookSenderTest, AnyOtherAnswerIsFinalAfterOneAttempt) {
     EXPECT_EQ(s.retried_429, 0u);
     EXPECT_THAT(s.failed_final, ElementsAre(Pair(absl::StrCat("http_", status), 1u)));
   }
+}
+
+TEST(WebhookSenderTest, EachLocationsEventsArriveInTheOrderEmitted) {
+  Receiver receiver;
+  WebhookOptions o = Options(receiver.url(), TempDir());
+  o.delivery_threads = 3;
+  auto sender = MakeSender(o);
+  ASSERT_NE(sender, nullptr);
+  constexpr int kPerLocation = 25;
+  const std::vector<std::string> locations = {"LocationA", "LocationB", "LocationC", "LocationD"};
+  for (int i = 0; i < kPerLocation; ++i) {
+    for (const auto& location : locations) {
+      sender->Emit(kContactUpdate, location, absl::StrCat(R"({"id":")", i, R"("})"), "t");
+    }
+  }
+  const std::vector<Delivery> got = receiver.WaitFor(kPerLocation * locations.size());
+  std::map<std::string, std::vector<int>> order;
+  for (const Delivery& d : got) {
+    rapidjson::Document body;
+    body.Parse(d.body.data(), d.body.size());
+    ASSERT_TRUE(body.IsObject());
+    order[body["locationId"].GetString()].push_back(std::stoi(body["id"].GetString()));
+  }
+  std::vector<int> want(kPerLocation);
+  for (int i = 0; i < kPerLocation; ++i) want[i] = i;
+  for (const auto& location : locations) EXPECT_EQ(order[location], want) << location;
 }
 
 TEST(WebhookSenderTest, ConnectionErrorsAreFinal) {
