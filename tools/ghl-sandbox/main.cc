@@ -20,7 +20,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "tools/ghl-sandbox/sandbox.h"
+#include "tools/ghl-sandbox/webhook_sender.h"
 
 namespace {
 
@@ -80,13 +82,30 @@ Faults (deterministic by seed; repeat --fault for several rules):
                              Default: no faults.
   --fault-seed S             seed of the fault draws (default 1)
 
+Webhooks (signed as GHL signs them; see README "Sandbox webhooks"):
+  --webhook-url URL          POST an event for every change made through the API
+                             to URL (http[s]://host:port/path; default: off)
+  --webhook-key-dir DIR      the sandbox's test keys, created when missing
+                             (ed25519.pem, rsa.pem and *.pub.pem; point the
+                             gateway's --webhook-key-dir here; default
+                             $TMPDIR/ghl-sandbox-webhook-keys, /tmp without TMPDIR)
+  --webhook-signature S      ed25519 (X-GHL-Signature), rsa (x-wh-signature) or
+                             both (default, as GHL during its transition)
+  --webhook-max-attempts N   attempts per event; only a 429 answer is retried
+                             (default 6)
+  --webhook-backoff-ms N     wait before the first retry, doubling per retry
+                             (default 1000; a Retry-After header wins)
+  --webhook-max-backoff-ms N longest wait between attempts (default 30000)
+
   --help                     this text
 
 Admin endpoints (no auth): GET /_sandbox/health, GET /_sandbox/stats,
 GET /_sandbox/requests (the newest 1000 API requests: method, path, X-Request-Id),
 POST /_sandbox/storm429?count=N, GET|PUT|DELETE /_sandbox/faults
 (PUT body: {"seed": S, "faults": ["5xx:p=0.05", {"kind": "latency", "ms": 250}]}),
-GET /_sandbox/oauth/stats, POST /_sandbox/oauth/expire (ends every OAuth access token now)
+GET /_sandbox/oauth/stats, POST /_sandbox/oauth/expire (ends every OAuth access token now),
+GET /_sandbox/webhooks (delivery counters), POST /_sandbox/webhooks
+(body: {"url": "http://127.0.0.1:9000/webhooks", "enabled": true}; "url": "" turns them off)
 )";
 
 int UsageError(const std::string& message) {
@@ -159,7 +178,13 @@ int main(int argc, char** argv) {
                                                           "--oauth-locations",
                                                           "--access-token-lifetime",
                                                           "--fault",
-                                                          "--fault-seed"};
+                                                          "--fault-seed",
+                                                          "--webhook-url",
+                                                          "--webhook-key-dir",
+                                                          "--webhook-signature",
+                                                          "--webhook-max-attempts",
+                                                          "--webhook-backoff-ms",
+                                                          "--webhook-max-backoff-ms"};
     if (std::find(std::begin(kValueOptions), std::end(kValueOptions), name) == std::end(kValueOptions)) {
       return UsageError(absl::StrCat("unknown option ", name));
     }
@@ -231,6 +256,26 @@ int main(int argc, char** argv) {
       options.faults.rules.push_back(*std::move(rule));
     } else if (name == "--fault-seed") {
       ok = ParseInt(value, &options.faults.seed);
+    } else if (name == "--webhook-url") {
+      if (!value.empty()) {
+        auto url = ghl::sandbox::ParseWebhookUrl(value);
+        if (!url.ok()) return UsageError(absl::StrCat("--webhook-url: ", url.status().message()));
+      }
+      options.webhooks.url = value;
+    } else if (name == "--webhook-key-dir") {
+      options.webhooks.key_dir = value;
+      ok = !value.empty();
+    } else if (name == "--webhook-signature") {
+      auto signature = ghl::sandbox::ParseWebhookSignature(value);
+      ok = signature.ok();
+      if (ok) options.webhooks.signature = *signature;
+    } else if (name == "--webhook-max-attempts") {
+      ok = ParseInt(value, &options.webhooks.max_attempts) && options.webhooks.max_attempts > 0;
+    } else if (name == "--webhook-backoff-ms" || name == "--webhook-max-backoff-ms") {
+      int64_t ms = 0;
+      ok = ParseInt(value, &ms) && ms >= 0;
+      (name == "--webhook-backoff-ms" ? options.webhooks.initial_backoff
+                                      : options.webhooks.max_backoff) = absl::Milliseconds(ms);
     } else if (name == "--threads") {
       ok = ParseInt(value, &options.worker_threads) && options.worker_threads > 0;
     } else {
@@ -287,6 +332,15 @@ int main(int argc, char** argv) {
               << summary.appointments << " appointments)";
   }
   std::cerr << ", " << token_count << " tokens, ready in " << elapsed_ms << " ms\n";
+  // The URL without its query (which could carry a secret).
+  const std::string& webhook_url = options.webhooks.url;
+  std::cerr << "ghl-sandbox: webhooks "
+            << (webhook_url.empty() ? std::string("off (POST /_sandbox/webhooks sets a URL)")
+                                    : absl::StrCat("to ", webhook_url.substr(0, webhook_url.find('?')),
+                                                   " (", ghl::sandbox::WebhookSignatureName(
+                                                             options.webhooks.signature),
+                                                   ")"))
+            << "; webhook keys in " << sandbox.service()->webhooks().key_dir() << "\n";
 
   if (!port_file.empty() && !WritePortFile(port_file, sandbox.port())) {
     std::cerr << "ghl-sandbox: cannot write port file " << port_file << "\n";

@@ -185,6 +185,8 @@ void Sandbox::Stop() {
   if (!thread_.joinable()) return;
   server_->stop();
   thread_.join();
+  // No change can happen any more: the last attempts of pending webhooks.
+  service_->webhooks().Stop();
 }
 
 void Sandbox::InjectStorm429(int count) {

@@ -12,7 +12,8 @@
 //   sandbox.Stop();                     // or let the destructor stop it
 //
 // The API behaviour lives in SandboxService (sandbox_service.h); this class
-// only binds the socket (cpp-httplib, included nowhere else) and runs the
+// only binds the socket (cpp-httplib's server; its client is used only by
+// webhook_sender.cc) and runs the
 // accept loop on a background thread with a pool of worker threads (one per
 // open connection; idle keep-alive connections close after 1 s; TCP_NODELAY
 // is on).
@@ -54,7 +55,8 @@ class Sandbox {
   absl::Status Start();
   /// The bound port (the chosen one when options.port was 0); 0 before Start.
   int port() const { return port_.load(); }
-  /// Stops accepting, finishes in-flight requests and joins the threads.
+  /// Stops accepting, finishes in-flight requests and joins the threads,
+  /// then stops the webhook sender (one last attempt per pending event).
   /// Idle keep-alive connections are closed after at most ~1 s, so Stop()
   /// returns within about a second. Idempotent.
   void Stop();

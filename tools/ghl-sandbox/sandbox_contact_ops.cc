@@ -25,6 +25,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -170,9 +171,13 @@ HttpResponse SandboxService::ChangeContactList(const HttpRequest& request, Conte
       change == ListChange::kAdd ? Added(ListOf(current, member), StringItems(body, member), &changed)
                                  : Removed(ListOf(current, member), StringItems(body, member), &changed);
   if (!changed.empty()) {
+    const std::string before = contact->json;
     auto updated =
         RewriteContact(*contact, [&](rapidjson::Document& c) { SetList(c, member, list); });
     if (!updated.ok()) return InternalError(ctx.trace_id);
+    EmitContactChange(std::string_view(member) == "tags" ? ContactChange::kTags
+                                                         : ContactChange::kUpdate,
+                      before, **updated);
   }
   return Json(change == ListChange::kAdd ? 201 : 200,
               ListJson(member, list, changed_member,
@@ -240,9 +245,11 @@ HttpResponse SandboxService::BulkUpdateTags(const HttpRequest& request, Context&
           type == "add" ? Added(old_tags, tags, &added)
                         : Removed(old_tags, remove_all_tags ? old_tags : tags, &removed);
       if (!added.empty() || !removed.empty()) {
+        const std::string before = contact->json;
         auto updated =
             RewriteContact(*contact, [&](rapidjson::Document& c) { SetList(c, "tags", next); });
         if (!updated.ok()) return InternalError(ctx.trace_id);
+        EmitContactChange(ContactChange::kTags, before, **updated);
       }
       w.Key("message");
       w.String("Tags updated");
@@ -358,6 +365,7 @@ HttpResponse SandboxService::BulkUpdateBusiness(const HttpRequest& request, Cont
     const ContactRecord* contact = store_.Find(id);
     if (contact == nullptr || contact->location_id != ctx.grant->location_id) continue;
     if (std::find(changed.begin(), changed.end(), id) != changed.end()) continue;
+    const std::string before = contact->json;
     auto updated = RewriteContact(*contact, [&](rapidjson::Document& c) {
       if (business.IsNull()) {
         c.EraseMember("businessId");
@@ -372,6 +380,7 @@ HttpResponse SandboxService::BulkUpdateBusiness(const HttpRequest& request, Cont
       }
     });
     if (!updated.ok()) return InternalError(ctx.trace_id);
+    EmitContactChange(ContactChange::kUpdate, before, **updated);
     changed.push_back(id);
   }
   rapidjson::StringBuffer buffer;

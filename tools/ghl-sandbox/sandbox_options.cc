@@ -1,5 +1,6 @@
 #include "tools/ghl-sandbox/sandbox_options.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -10,6 +11,32 @@
 #include "rapidjson/error/en.h"
 
 namespace ghl::sandbox {
+
+absl::StatusOr<WebhookSignature> ParseWebhookSignature(absl::string_view text) {
+  if (text == "ed25519") return WebhookSignature::kEd25519;
+  if (text == "rsa") return WebhookSignature::kRsa;
+  if (text == "both") return WebhookSignature::kBoth;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown webhook signature \"", text, "\" (use ed25519, rsa or both)"));
+}
+
+const char* WebhookSignatureName(WebhookSignature signature) {
+  switch (signature) {
+    case WebhookSignature::kEd25519:
+      return "ed25519";
+    case WebhookSignature::kRsa:
+      return "rsa";
+    case WebhookSignature::kBoth:
+      break;
+  }
+  return "both";
+}
+
+std::string DefaultWebhookKeyDir() {
+  const char* tmp = std::getenv("TMPDIR");
+  const std::string base = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  return absl::StrCat(base, "/ghl-sandbox-webhook-keys");
+}
 
 absl::StatusOr<std::vector<TokenGrant>> LoadTokensFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

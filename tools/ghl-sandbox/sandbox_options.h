@@ -1,5 +1,5 @@
 // Configuration of ghl-sandbox: the tokens it accepts, where its data comes
-// from, its rate limits, and the counters it reports.
+// from, its rate limits, the webhooks it sends, and the counters it reports.
 //
 // Token values are secrets even in a sandbox: nothing here prints them, and
 // errors name an entry by position ("token #2 in FILE"), never by value.
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "tools/ghl-sandbox/sandbox_oauth_options.h"
 #include "tools/ghl-sandbox/fault_injector.h"
@@ -28,6 +29,52 @@ struct TokenGrant {
   std::string location_id;
   std::vector<std::string> scopes;
 };
+
+/// Which signature headers a webhook carries: `X-GHL-Signature` (Ed25519),
+/// `x-wh-signature` (RSA-SHA256, GHL's legacy scheme), or both (what GHL
+/// sends during its transition).
+enum class WebhookSignature { kEd25519, kRsa, kBoth };
+
+/// Parses "ed25519", "rsa" or "both".
+/// @return INVALID_ARGUMENT naming the value otherwise.
+absl::StatusOr<WebhookSignature> ParseWebhookSignature(absl::string_view text);
+/// The name ParseWebhookSignature accepts.
+const char* WebhookSignatureName(WebhookSignature signature);
+
+/// The webhooks the sandbox sends for every change made through its API
+/// (webhook_sender.h).
+struct WebhookOptions {
+  /// Where events are POSTed (`http[s]://host:port/path`); empty: webhooks off
+  /// (events are not queued) until POST /_sandbox/webhooks sets one.
+  std::string url;
+  /// The sandbox's own test keys (LoadOrCreateKeyDir: ed25519.pem, rsa.pem
+  /// and their .pub.pem). Empty: DefaultWebhookKeyDir().
+  std::string key_dir;
+  WebhookSignature signature = WebhookSignature::kBoth;
+  /// Attempts per event, the first included; only a 429 answer leads to
+  /// another one (as GHL retries).
+  int max_attempts = 6;
+  /// The wait before the second attempt; it doubles per 429 up to
+  /// max_backoff. A Retry-After (seconds) of the 429 answer wins (capped at
+  /// max_backoff).
+  absl::Duration initial_backoff = absl::Seconds(1);
+  absl::Duration max_backoff = absl::Seconds(30);
+  /// Events waiting for delivery, over all locations; a change while it is
+  /// full is not sent (counted as failed_final "queue_full").
+  size_t queue_capacity = 10000;
+  /// Delivery threads; a location's events always go through the same one,
+  /// in the order they happened.
+  int delivery_threads = 2;
+  /// Connect and read timeout of one attempt (at most 2 s during shutdown).
+  absl::Duration attempt_timeout = absl::Seconds(10);
+  /// After Stop, how long pending events still get their last attempt.
+  absl::Duration shutdown_grace = absl::Seconds(5);
+};
+
+/// `$TMPDIR/ghl-sandbox-webhook-keys` (`/tmp/...` without TMPDIR): one fixed
+/// place, so restarts of the sandbox keep their keys and a gateway on the
+/// same machine can be pointed at them without further configuration.
+std::string DefaultWebhookKeyDir();
 
 /// Everything a Sandbox needs. Defaults match GHL's documented limits.
 struct SandboxOptions {
@@ -70,6 +117,9 @@ struct SandboxOptions {
   /// Injected faults (latency, 429 bursts, 5xx, malformed / truncated
   /// bodies, resets, slow bodies, token expiry); see fault_injector.h.
   FaultPlan faults;
+
+  /// The signed webhooks sent for changes (off while `webhooks.url` is empty).
+  WebhookOptions webhooks;
 
   /// HTTP worker threads (each keep-alive connection holds one).
   int worker_threads = 32;

@@ -5,7 +5,10 @@
 // Records keep the dataset's member order and bytes until written: a list
 // or get returns the loaded (or generated) JSON text unchanged. Writes
 // normalise `dueDate` to GHL's `2021-07-08T02:30:00.000Z` form, stamp a new
-// note's `dateAdded`, and keep members the body does not name.
+// note's `dateAdded`, and keep members the body does not name. Writes send
+// webhooks: TaskCreate, TaskComplete (a write that completes a task),
+// TaskDelete, NoteCreate, NoteUpdate, NoteDelete; appointments are
+// read-only here, so no Appointment* events.
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -100,9 +103,14 @@ std::string WrapList(absl::string_view key, const std::vector<RelatedRecord>& re
 }
 
 constexpr SandboxService::RelatedResource kTaskResource{RelatedKind::kTask, "taskId",
-                                                       "Task not found", "task"};
+                                                       "Task not found", "task", kTaskDelete};
 constexpr SandboxService::RelatedResource kNoteResource{RelatedKind::kNote, "id",
-                                                       "Note not found", "note"};
+                                                       "Note not found", "note", kNoteDelete};
+
+bool IsCompleted(const rapidjson::Value& task) {
+  const auto it = task.FindMember("completed");
+  return it != task.MemberEnd() && it->value.IsBool() && it->value.GetBool();
+}
 
 // Parses a stored record into `doc` (an object).
 bool ParseRecord(const std::string& json, rapidjson::Document* doc) {
@@ -139,9 +147,17 @@ HttpResponse SandboxService::PatchRelated(const HttpRequest& request, Context& c
   if (!messages.empty()) return Unprocessable(messages, ctx.trace_id);
   rapidjson::Document record;
   if (!ParseRecord(found->json, &record)) return internal::InternalError(ctx.trace_id);
+  const bool was_completed = IsCompleted(record);
   ApplyProps(body, rules, &record);
   std::string json = ToJson(record);
   store_.PutRelated(r.kind, contact->id, RelatedRecord{found->id, json});
+  // GHL has no TaskUpdate event: a task write sends TaskComplete when it
+  // completes the task, and nothing otherwise.
+  if (r.kind == RelatedKind::kNote) {
+    EmitEvent(kNoteUpdate, contact->location_id, json);
+  } else if (r.kind == RelatedKind::kTask && !was_completed && IsCompleted(record)) {
+    EmitEvent(kTaskComplete, contact->location_id, json);
+  }
   return Json(200, Wrap(r.member, json));
 }
 
@@ -150,9 +166,11 @@ HttpResponse SandboxService::DeleteRelated(Context& ctx, const RelatedResource& 
   HttpResponse error;
   const ContactRecord* contact = ContactFor(ctx, &error);
   if (contact == nullptr) return error;
-  if (!store_.EraseRelated(r.kind, contact->id, ctx.params.Get(r.id_param))) {
+  const auto found = store_.FindRelated(r.kind, contact->id, ctx.params.Get(r.id_param));
+  if (!found || !store_.EraseRelated(r.kind, contact->id, found->id)) {
     return Error(404, r.not_found, "", ctx.trace_id);
   }
+  if (r.delete_event != nullptr) EmitEvent(r.delete_event, contact->location_id, found->json);
   return Json(200, "{\"succeded\":true}");
 }
 
@@ -189,6 +207,7 @@ HttpResponse SandboxService::CreateTask(const HttpRequest& request, Context& ctx
   ApplyProps(body, kCreateTask, &task);
   std::string json = ToJson(task);
   store_.PutRelated(RelatedKind::kTask, contact->id, RelatedRecord{id, json});
+  EmitEvent(kTaskCreate, contact->location_id, json);
   return Json(201, Wrap("task", json));
 }
 
@@ -240,6 +259,7 @@ HttpResponse SandboxService::CreateNote(const HttpRequest& request, Context& ctx
   ApplyProps(body, kCreateNote, &note);
   std::string json = ToJson(note);
   store_.PutRelated(RelatedKind::kNote, contact->id, RelatedRecord{id, json});
+  EmitEvent(kNoteCreate, contact->location_id, json);
   return Json(201, Wrap("note", json));
 }
 

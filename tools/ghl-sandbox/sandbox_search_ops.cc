@@ -158,6 +158,7 @@ HttpResponse SandboxService::UpsertContact(const HttpRequest& request, Context& 
     if (!record.ok() || !store_.AddContact(*std::move(record)).ok())
       return InternalError(ctx.trace_id);
     store_.StartEmptyRelated(id);
+    EmitEvent(kContactCreate, location_id, json);
     return Json(200, absl::StrCat("{\"new\":true,\"contact\":", json, trace));
   }
 
@@ -170,11 +171,12 @@ HttpResponse SandboxService::UpsertContact(const HttpRequest& request, Context& 
                                                field == "email" ? phone : "", match->id);
     if (owner != nullptr) body.EraseMember(other);
   }
-  const std::string id = match->id;
+  const std::string before = match->json;
   auto updated = RewriteContact(*match, [&](rapidjson::Document& contact) {
     ApplyContactUpdate(body, location, NowIso(), &contact, DtoKind::kUpsert);
   });
   if (!updated.ok()) return InternalError(ctx.trace_id);
+  EmitContactChange(ContactChange::kUpdate, before, **updated);
   return Json(200, absl::StrCat("{\"new\":false,\"contact\":", (*updated)->json, trace));
 }
 

@@ -314,6 +314,9 @@ absl::StatusOr<std::unique_ptr<SandboxService>> SandboxService::Create(SandboxOp
     service->summary_.contacts = service->store_.size();
   }
   service->oauth_ = std::make_unique<SandboxOAuth>(opts.oauth, service->summary_.location_id, opts.clock);
+  auto webhooks = WebhookSender::Create(opts.webhooks);
+  if (!webhooks.ok()) return webhooks.status();
+  service->webhooks_ = *std::move(webhooks);
   return service;
 }
 
@@ -323,6 +326,19 @@ absl::Time SandboxService::Now() const { return options_.clock ? options_.clock(
 
 void SandboxService::InjectStorm429(int count) {
   if (count > 0) storm_remaining_.fetch_add(count);
+}
+
+void SandboxService::EmitEvent(const char* type, absl::string_view location_id,
+                               std::string resource_json) {
+  webhooks_->Emit(type, location_id, std::move(resource_json), NowIso());
+}
+
+void SandboxService::EmitContactChange(ContactChange change, const std::string& before_json,
+                                       const ContactRecord& after) {
+  if (!webhooks_->Active()) return;  // spares the comparison
+  for (const char* type : ContactChangeEvents(change, before_json, after.json)) {
+    EmitEvent(type, after.location_id, after.json);
+  }
 }
 
 bool SandboxService::TakeStormSlot() {
@@ -624,6 +640,7 @@ HttpResponse SandboxService::CreateContact(const HttpRequest& request, Context& 
   if (!record.ok()) return Error(500, "Internal server error", "", ctx.trace_id);
   if (!store_.AddContact(*std::move(record)).ok()) return InternalError(ctx.trace_id);
   store_.StartEmptyRelated(id);
+  EmitEvent(kContactCreate, ctx.grant->location_id, json);
   return Json(201, absl::StrCat("{\"contact\":", json, "}"));
 }
 
@@ -661,8 +678,12 @@ HttpResponse SandboxService::UpdateContact(const HttpRequest& request, Context& 
                       phone_changed ? record->phone : "", existing->id);
     if (other != nullptr) return Duplicate(*other, field, ctx.trace_id);
   }
+  const std::string before = existing->json;
   if (!store_.ReplaceContact(*std::move(record)).ok()) {
     return Error(500, "Internal server error", "", ctx.trace_id);
+  }
+  if (const ContactRecord* after = store_.Find(contact_id)) {
+    EmitContactChange(ContactChange::kUpdate, before, *after);
   }
   return Json(200, absl::StrCat("{\"succeded\":true,\"contact\":", json, "}"));
 }
@@ -673,7 +694,9 @@ HttpResponse SandboxService::DeleteContact(const HttpRequest&, Context& ctx) {
   const ContactRecord* existing = store_.Find(contact_id);
   if (existing == nullptr) return ContactNotFound(ctx.trace_id);
   if (existing->location_id != ctx.grant->location_id) return Forbidden(ctx.trace_id);
+  std::string last = existing->json;
   store_.EraseContact(contact_id);
+  EmitEvent(kContactDelete, ctx.grant->location_id, std::move(last));
   return Json(200, "{\"succeded\":true}");
 }
 
@@ -771,6 +794,16 @@ HttpResponse SandboxService::HandleAdmin(const HttpRequest& request) {
     }
     InjectStorm429(count);
     return Json(200, absl::StrCat("{\"stormRemaining\":", storm_remaining_.load(), "}"));
+  }
+  if (path == "/_sandbox/webhooks") {
+    if (request.method == "POST" || request.method == "PUT") {
+      absl::Status s = ConfigureWebhooksJson(request.body, *webhooks_);
+      if (!s.ok()) return Error(400, std::string(s.message()), "Bad Request", NewTraceId());
+    } else if (request.method != "GET") {
+      return NotFoundRoute(request, NewTraceId());
+    }
+    return Json(200, WebhookStatsJson(webhooks_->Stats(), webhooks_->key_dir(),
+                                      options_.webhooks.signature));
   }
   if (path == "/_sandbox/faults") {
     if (request.method == "PUT" || request.method == "POST") {

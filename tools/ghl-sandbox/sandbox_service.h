@@ -12,6 +12,12 @@
 // Every API response carries GHL's X-RateLimit-* headers (once the token is
 // known) and an X-Request-Id equal to the error body's `traceId`.
 //
+// Every change made through the API queues a signed webhook (webhook_events.h
+// for which, webhook_sender.h for delivery): contact create / update /
+// delete / tag / DND changes, task create / complete / delete, note create /
+// update / delete; bulk operations one per contact changed. Campaign and
+// workflow membership changes have no GHL event and send none.
+//
 // Routing is a RouteTable with one entry per operation of apps/contacts.json
 // (method, the spec's path template, operationId, required scope, handler);
 // Operations() lists it. The two operations whose spec has no `security`
@@ -57,6 +63,8 @@
 #include "tools/ghl-sandbox/route_table.h"
 #include "tools/ghl-sandbox/sandbox_options.h"
 #include "tools/ghl-sandbox/text_util.h"
+#include "tools/ghl-sandbox/webhook_events.h"
+#include "tools/ghl-sandbox/webhook_sender.h"
 
 namespace ghl::sandbox {
 
@@ -157,6 +165,8 @@ class SandboxService {
   std::vector<SandboxOperation> Operations() const;
   /// The OAuth endpoints (sandbox_oauth.h).
   SandboxOAuth& oauth() { return *oauth_; }
+  /// The webhooks sent for changes (webhook_sender.h).
+  WebhookSender& webhooks() { return *webhooks_; }
   ~SandboxService();
 
  private:
@@ -200,12 +210,14 @@ class SandboxService {
   HttpResponse DeleteNote(const HttpRequest& request, Context& ctx);
  public:
   // A contact's task or note as addressed by its path: the store kind, the
-  // id's path parameter, GHL's 404 message and the answer's member.
+  // id's path parameter, GHL's 404 message, the answer's member and the
+  // webhook event type of its deletion.
   struct RelatedResource {
     RelatedKind kind;
     const char* id_param;
     const char* not_found;
     const char* member;
+    const char* delete_event;
   };
 
  private:
@@ -248,6 +260,12 @@ class SandboxService {
                                                              absl::string_view email,
                                                              absl::string_view phone,
                                                              absl::string_view exclude_id) const;
+  // Queues the webhook of a change. Callers hold store_mu_ exclusively, so
+  // events are queued in the order the changes happened.
+  void EmitEvent(const char* type, absl::string_view location_id, std::string resource_json);
+  // The events of a contact rewrite (ContactChangeEvents), with `after`.
+  void EmitContactChange(ContactChange change, const std::string& before_json,
+                         const ContactRecord& after);
   bool TakeStormSlot();
   void Count(int status, bool rate_limited, bool storm);
 
@@ -256,6 +274,7 @@ class SandboxService {
   absl::flat_hash_map<std::string, TokenGrant> tokens_;
   SandboxDataSummary summary_;
   std::unique_ptr<SandboxOAuth> oauth_;  // set in Create
+  std::unique_ptr<WebhookSender> webhooks_;  // set in Create
   RateLimiter limiter_;
   std::atomic<int> storm_remaining_{0};
   FaultInjector faults_;
