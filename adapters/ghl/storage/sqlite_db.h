@@ -86,8 +86,7 @@ class SqliteDb {
   SqliteDb() = default;
   /// Opens the file into this object (see Open); for subclasses that add a
   /// schema-specific Open.
-  absl::Status OpenFile(const std::string& path, absl::string_view schema,
-                        absl::string_view label);
+  absl::Status OpenFile(const std::string& path, absl::string_view schema, absl::string_view label);
 
  private:
   sqlite3* db_ = nullptr;

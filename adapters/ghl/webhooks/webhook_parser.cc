@@ -29,13 +29,13 @@ enum class Family { kNone, kContact, kTask, kNote, kAppointment, kApp };
 // ../shared/ghl-api/docs/webhook-events/*.md (webhook_parser_test checks
 // them against the docs).
 constexpr DocumentedMember kContactMembers[] = {
-    {"type", "string"},        {"locationId", "string"}, {"id", "string"},
-    {"address1", "string"},    {"city", "string"},       {"companyName", "string"},
-    {"country", "string"},     {"source", "string"},     {"dateAdded", "string"},
-    {"dateOfBirth", "string"}, {"dnd", "boolean"},       {"email", "string"},
-    {"name", "string"},        {"firstName", "string"},  {"lastName", "string"},
-    {"phone", "string"},       {"postalCode", "string"}, {"state", "string"},
-    {"tags", "array"},         {"website", "string"},    {"attachments", "array"},
+    {"type", "string"},        {"locationId", "string"},  {"id", "string"},
+    {"address1", "string"},    {"city", "string"},        {"companyName", "string"},
+    {"country", "string"},     {"source", "string"},      {"dateAdded", "string"},
+    {"dateOfBirth", "string"}, {"dnd", "boolean"},        {"email", "string"},
+    {"name", "string"},        {"firstName", "string"},   {"lastName", "string"},
+    {"phone", "string"},       {"postalCode", "string"},  {"state", "string"},
+    {"tags", "array"},         {"website", "string"},     {"attachments", "array"},
     {"assignedTo", "string"},  {"customFields", "array"},
 };
 // ContactDndUpdate documents `dndSettings` after `dnd`.
@@ -50,25 +50,36 @@ constexpr DocumentedMember kContactDndMembers[] = {
     {"attachments", "array"},  {"assignedTo", "string"}, {"customFields", "array"},
 };
 constexpr DocumentedMember kTaskMembers[] = {
-    {"type", "string"},  {"locationId", "string"}, {"id", "string"},
-    {"assignedTo", "string"}, {"body", "string"},   {"contactId", "string"},
-    {"title", "string"}, {"dateAdded", "string"},  {"dueDate", "string"},
+    {"type", "string"},       {"locationId", "string"}, {"id", "string"},
+    {"assignedTo", "string"}, {"body", "string"},       {"contactId", "string"},
+    {"title", "string"},      {"dateAdded", "string"},  {"dueDate", "string"},
 };
 constexpr DocumentedMember kNoteMembers[] = {
     {"type", "string"}, {"locationId", "string"}, {"id", "string"},
     {"body", "string"}, {"contactId", "string"},  {"dateAdded", "string"},
 };
 constexpr DocumentedMember kAppointmentMembers[] = {
-    {"type", "string"}, {"locationId", "string"}, {"appointment", "object"},
+    {"type", "string"},
+    {"locationId", "string"},
+    {"appointment", "object"},
 };
 constexpr DocumentedMember kAppInstallMembers[] = {
-    {"type", "string"},     {"appId", "string"},    {"companyId", "string"},
-    {"locationId", "string"}, {"userId", "string"}, {"planId", "string"},
-    {"trial", "object"},    {"isWhitelabelCompany", "boolean"},
-    {"whitelabelDetails", "object"}, {"companyName", "string"},
+    {"type", "string"},
+    {"appId", "string"},
+    {"companyId", "string"},
+    {"locationId", "string"},
+    {"userId", "string"},
+    {"planId", "string"},
+    {"trial", "object"},
+    {"isWhitelabelCompany", "boolean"},
+    {"whitelabelDetails", "object"},
+    {"companyName", "string"},
 };
 constexpr DocumentedMember kAppUninstallMembers[] = {
-    {"type", "string"}, {"appId", "string"}, {"companyId", "string"}, {"locationId", "string"},
+    {"type", "string"},
+    {"appId", "string"},
+    {"companyId", "string"},
+    {"locationId", "string"},
 };
 
 struct TypeSchema {
@@ -114,7 +125,8 @@ bool HasJsonType(const Json& value, absl::string_view type) {
 }
 
 const Json* Member(const Json& object, absl::string_view name) {
-  const auto it = object.FindMember(Json(name.data(), static_cast<rapidjson::SizeType>(name.size())));
+  const auto it =
+      object.FindMember(Json(name.data(), static_cast<rapidjson::SizeType>(name.size())));
   return it == object.MemberEnd() ? nullptr : &it->value;
 }
 
@@ -233,7 +245,8 @@ absl::Status ParsePayload(Family family, const Json& body, v1::Event* event,
     }
     case Family::kTask:
     case Family::kNote: {
-      const Json copy = CopyWithout(body, {"type", "webhookId", "timestamp", "locationId"}, {}, alloc);
+      const Json copy =
+          CopyWithout(body, {"type", "webhookId", "timestamp", "locationId"}, {}, alloc);
       google::protobuf::Message* out =
           family == Family::kTask ? static_cast<google::protobuf::Message*>(event->mutable_task())
                                   : static_cast<google::protobuf::Message*>(event->mutable_note());
@@ -360,8 +373,8 @@ absl::StatusOr<v1::Event> ParseWebhookEvent(absl::string_view raw_body) {
   }
 
   std::vector<std::string> untypable;
-  auto status = ParsePayload(schema == nullptr ? Family::kNone : schema->family, doc, &event,
-                             &untypable);
+  auto status =
+      ParsePayload(schema == nullptr ? Family::kNone : schema->family, doc, &event, &untypable);
   if (!status.ok()) {
     // Only nesting beyond kMaxJsonDepth gets here (ParseJsonText already
     // refused invalid UTF-8); the mapper's message names the path, no value.

@@ -33,8 +33,8 @@
 #define GHL_ADAPTERS_GHL_WEBHOOKS_WEBHOOK_PARSER_H_
 
 #include "absl/status/statusor.h"
-#include "absl/types/span.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "ghl/contacts/v1/events_service.pb.h"
 
 namespace ghl::webhooks {

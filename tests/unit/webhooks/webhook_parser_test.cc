@@ -87,9 +87,7 @@ std::map<std::string, std::vector<std::string>> DocExamples() {
   return out;
 }
 
-std::string Recorded(const std::string& name) {
-  return ReadAll(DataDir() + "/" + name);
-}
+std::string Recorded(const std::string& name) { return ReadAll(DataDir() + "/" + name); }
 
 v1::Event MustParse(const std::string& body) {
   auto event = ParseWebhookEvent(body);
@@ -218,7 +216,8 @@ TEST(WebhookParserTest, TypedFieldsHoldTheDocsValues) {
   const v1::Event appt = MustParse(Recorded("AppointmentCreate.1.json"));
   EXPECT_EQ(appt.appointment().calendar_id(), "BqTwX8QFwXzpegMve9EQ");
   EXPECT_EQ(appt.appointment().appointment_status(), "confirmed");
-  EXPECT_THAT(appt.appointment().users(), ElementsAre("YlWd2wuCAZQzh2cH1fVZ", "9NkT25Vor1v4aQatFsv2"));
+  EXPECT_THAT(appt.appointment().users(),
+              ElementsAre("YlWd2wuCAZQzh2cH1fVZ", "9NkT25Vor1v4aQatFsv2"));
   EXPECT_EQ(appt.location_id(), "0007BWpSzSwfiuSl0tR2");
   // "+05:30" read as the instant it names.
   EXPECT_EQ(TimeUtil::ToString(appt.appointment().start_time()), "2023-09-25T10:30:00Z");
@@ -229,7 +228,8 @@ TEST(WebhookParserTest, TypedFieldsHoldTheDocsValues) {
   EXPECT_EQ(install.app().app_id(), "ve9EPM428h8vShlRW1KT");
   EXPECT_TRUE(install.app().trial().on_trial());
   EXPECT_EQ(install.app().trial().trial_duration_days(), 10);
-  EXPECT_EQ(TimeUtil::ToString(install.app().trial().trial_start_date()), "2024-07-23T23:54:51.264Z");
+  EXPECT_EQ(TimeUtil::ToString(install.app().trial().trial_start_date()),
+            "2024-07-23T23:54:51.264Z");
   EXPECT_TRUE(install.app().is_whitelabel_company());
   EXPECT_EQ(install.app().whitelabel_details().domain(), "example.com");
   EXPECT_EQ(install.app().company_name(), "Example Company");
@@ -309,7 +309,8 @@ TEST(WebhookParserTest, BadBodiesAreRefusedWithoutEchoingThem) {
         << body;
     EXPECT_THAT(event.status().message(), Not(HasSubstr("secret")));
   }
-  for (const char* body : {"{}", R"({"type":7})", R"({"type":null,"email":"secret@example.com"})"}) {
+  for (const char* body :
+       {"{}", R"({"type":7})", R"({"type":null,"email":"secret@example.com"})"}) {
     auto event = ParseWebhookEvent(body);
     EXPECT_THAT(event.status(), StatusIs(absl::StatusCode::kInvalidArgument,
                                          HasSubstr("body has no string `type`")))
@@ -344,7 +345,8 @@ TEST(WebhookParserTest, DocumentedMembersEqualTheDocsSchemas) {
     for (const auto& m : schema["properties"].GetObject()) {
       docs.emplace_back(m.name.GetString(), m.value["type"].GetString());
     }
-    for (const DocumentedMember& m : DocumentedMembers(type)) table.emplace_back(m.name, m.json_type);
+    for (const DocumentedMember& m : DocumentedMembers(type))
+      table.emplace_back(m.name, m.json_type);
     EXPECT_EQ(table, docs);
     ++checked;
   }

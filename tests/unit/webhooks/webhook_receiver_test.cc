@@ -89,8 +89,7 @@ class ReceiverTest : public ::testing::Test {
   DeliveryResult Send(const std::string& body) { return Send(*receiver_, body); }
 
   uint64_t Count(DeliveryOutcome outcome) {
-    return registry_
-        .AddCounter("ghl_gateway_webhook_deliveries_total", "", {"outcome"})
+    return registry_.AddCounter("ghl_gateway_webhook_deliveries_total", "", {"outcome"})
         .WithLabels({DeliveryOutcomeName(outcome)})
         .Value();
   }
@@ -220,8 +219,8 @@ TEST_F(ReceiverTest, FullDiskOfARealSqliteLogIs429AndTheRetrySucceeds) {
   // A body that cannot fit in a log capped at its current size.
   const std::string body = absl::StrCat(
       R"({"type":"ContactCreate","locationId":"loc-1","webhookId":"wh-disk","timestamp":")",
-      contacts::FormatGhlTime(google::protobuf::util::TimeUtil::SecondsToTimestamp(
-          absl::ToUnixSeconds(clock_.Now()))),
+      contacts::FormatGhlTime(
+          google::protobuf::util::TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(clock_.Now()))),
       R"(","email":")", kEmail, R"(","notes":")", std::string(200000, 'n'), R"("})");
   {
     SqliteEventLogOptions capped;

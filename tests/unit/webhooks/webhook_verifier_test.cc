@@ -115,12 +115,14 @@ TEST_F(VerifierTest, WrongKeyIsRejectedButARotatedSecondKeyVerifies) {
   auto wrong = Verifier({other_ed_.public_pem}, {other_rsa_.public_pem});
   ASSERT_NE(wrong, nullptr);
   auto s = wrong->Verify(Ed(kBody), "", kBody);
-  EXPECT_THAT(s.status(), StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("X-GHL-Signature")));
+  EXPECT_THAT(s.status(),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("X-GHL-Signature")));
   EXPECT_THAT(s.status().message(), Not(HasSubstr("private@example.com")));
   EXPECT_THAT(wrong->Verify("", Rsa(kBody), kBody).status(),
               StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("x-wh-signature")));
   // Key rotation: old and new keys both accepted.
-  auto both = Verifier({other_ed_.public_pem, ed_.public_pem}, {other_rsa_.public_pem, rsa_.public_pem});
+  auto both =
+      Verifier({other_ed_.public_pem, ed_.public_pem}, {other_rsa_.public_pem, rsa_.public_pem});
   ASSERT_NE(both, nullptr);
   EXPECT_THAT(both->Verify(Ed(kBody), "", kBody).status(), IsOk());
   EXPECT_THAT(both->Verify("", Rsa(kBody), kBody).status(), IsOk());
@@ -193,7 +195,8 @@ TEST_F(VerifierTest, ReadKeyFileNamesTheFile) {
   EXPECT_EQ(*text, rsa_.public_pem);
   const std::string bad = ::testing::TempDir() + "/verifier-bad.pem";
   { std::ofstream(bad) << "hello\n"; }
-  EXPECT_THAT(ReadKeyFile(bad).status(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(bad)));
+  EXPECT_THAT(ReadKeyFile(bad).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(bad)));
   EXPECT_THAT(ReadKeyFile("/no/such/key.pem").status(),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("/no/such/key.pem")));
 }
