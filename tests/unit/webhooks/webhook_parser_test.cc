@@ -317,6 +317,23 @@ TEST(WebhookParserTest, BadBodiesAreRefusedWithoutEchoingThem) {
         << body;
     EXPECT_THAT(event.status().message(), Not(HasSubstr("secret")));
   }
+  // A lone high surrogate is a JSON parse error already.
+  EXPECT_THAT(ParseWebhookEvent(R"({"type":"Other","x":"\ud800"})").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a JSON object")));
+  // Lone low surrogate escapes are valid JSON but not Unicode: protobuf could
+  // not carry them (found by webhook_fuzzer in `type`).
+  EXPECT_THAT(ParseWebhookEvent(R"({"type":"Task\udddd"})").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("`type` is not valid UTF-8")));
+  for (const char* body : {R"({"type":"TaskCreate","locationId":"l\udddd"})",
+                           R"({"type":"TaskCreate","webhookId":"w\udc00"})",
+                           R"({"type":"TaskCreate","title":"t\udddd"})",
+                           R"({"type":"INSTALL","companyId":"c\udddd"})",
+                           R"({"type":"Other","x":"\udfff"})"}) {
+    auto event = ParseWebhookEvent(body);
+    EXPECT_THAT(event.status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                         HasSubstr("body cannot be logged")))
+        << body;
+  }
   // Deeper than protobuf can carry.
   std::string deep = R"({"type":"ContactCreate","x":)";
   for (int i = 0; i < 40; ++i) deep += "[";
