@@ -8,14 +8,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "adapters/ghl/auth/sqlite_db.h"
+#include "adapters/ghl/storage/sqlite_db.h"
 #include "client/output_file.h"
 
 namespace ghl::client {
 namespace {
 
-using ghl::auth::SqliteDb;
-using ghl::auth::SqliteStatement;
+using ghl::storage::SqliteDb;
+using ghl::storage::SqliteStatement;
 
 class JsonlRankrSink final : public RankrSink {
  public:
@@ -108,7 +108,7 @@ absl::string_view SqlType(RankrType type) {
 class SqliteRankrSink final : public RankrSink {
  public:
   static absl::StatusOr<std::unique_ptr<RankrSink>> Open(const std::string& path, const FieldMapping& mapping) {
-    absl::StatusOr<std::shared_ptr<SqliteDb>> db = SqliteDb::OpenFile(path);
+    absl::StatusOr<std::shared_ptr<SqliteDb>> db = SqliteDb::Open(path, "", "sync sink");
     if (!db.ok()) return db.status();
     std::unique_ptr<SqliteRankrSink> sink(new SqliteRankrSink(*db));
     std::vector<std::string> columns = {"ghl_id", "updated_at", "record"};

@@ -22,7 +22,7 @@
 #include <rapidjson/document.h>
 
 #include "absl/strings/str_cat.h"
-#include "adapters/ghl/auth/sqlite_db.h"
+#include "adapters/ghl/storage/sqlite_db.h"
 #include "client/contact_sync.h"
 #include "client/contacts_client.h"
 #include "client/field_mapping.h"
@@ -174,7 +174,7 @@ class SyncTest : public ::testing::Test {
   // with the record for every row.
   static std::map<std::string, std::string> ReadSqlite(const std::string& path) {
     std::map<std::string, std::string> out;
-    auto db = ghl::auth::SqliteDb::OpenFile(path);
+    auto db = ghl::storage::SqliteDb::Open(path, "", "sink");
     EXPECT_TRUE(db.ok()) << db.status();
     if (!db.ok()) return out;
     auto st = (*db)->Prepare("SELECT ghl_id, record, email, lead_score, do_not_contact, tags FROM rankr_contacts");

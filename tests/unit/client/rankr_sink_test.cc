@@ -10,7 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "adapters/ghl/auth/sqlite_db.h"
+#include "adapters/ghl/storage/sqlite_db.h"
 #include "client/contact_sync.h"
 #include "tests/unit/client/status_matchers.h"
 #include "tests/unit/client/temp_dir.h"
@@ -108,7 +108,7 @@ TEST(SqliteSink, TypedColumnsAndAnotherMappingRefused) {
     (void)(*sink)->Upsert(Record(m, "a", "a@x.io", 7));
     ASSERT_THAT((*sink)->Commit(), IsOk());
   }
-  auto db = ghl::auth::SqliteDb::OpenFile(dir.File("r.db"));
+  auto db = ghl::storage::SqliteDb::Open(dir.File("r.db"), "", "sink");
   ASSERT_THAT(db.status(), IsOk());
   auto st = (*db)->Prepare("SELECT email, month, dnd, tags, typeof(month) FROM rankr_contacts WHERE ghl_id = 'a'");
   ASSERT_THAT(st.status(), IsOk());
