@@ -13,6 +13,7 @@
 #include "ghl/api/v1/annotations.pb.h"
 #include "ghl/contacts/v1/appointments_service.pb.h"
 #include "ghl/contacts/v1/contacts_service.pb.h"
+#include "ghl/contacts/v1/events_service.pb.h"
 #include "ghl/contacts/v1/notes_service.pb.h"
 #include "ghl/contacts/v1/tags_service.pb.h"
 #include "ghl/contacts/v1/tasks_service.pb.h"
@@ -111,7 +112,8 @@ static void EnsureServiceDescriptors() {
            ghl::contacts::v1::ListTasksRequest::descriptor() != nullptr &&
            ghl::contacts::v1::ListNotesRequest::descriptor() != nullptr &&
            ghl::contacts::v1::ListContactAppointmentsRequest::descriptor() != nullptr &&
-           ghl::contacts::v1::AddTagsRequest::descriptor() != nullptr;
+           ghl::contacts::v1::AddTagsRequest::descriptor() != nullptr &&
+           ghl::contacts::v1::WatchEventsRequest::descriptor() != nullptr;
   }();
   (void)linked;
 }
@@ -134,8 +136,15 @@ std::optional<std::string> RequiredScope(absl::string_view method) {
     if (absl::StartsWith(full, "ghl.")) return std::string(kUnknownMethodScope);
     return std::nullopt;
   }
-  if (!descriptor->options().HasExtension(ghl::api::v1::operation)) return std::nullopt;
-  return descriptor->options().GetExtension(ghl::api::v1::operation).scope();
+  const auto& options = descriptor->options();
+  if (options.HasExtension(ghl::api::v1::operation)) {
+    return options.GetExtension(ghl::api::v1::operation).scope();
+  }
+  // Served from the gateway's own state (the event log), not a GHL call.
+  if (options.HasExtension(ghl::api::v1::caller_scope)) {
+    return options.GetExtension(ghl::api::v1::caller_scope);
+  }
+  return std::nullopt;
 }
 
 grpc::experimental::Interceptor* CallerAuthInterceptorFactory::CreateServerInterceptor(

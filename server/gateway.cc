@@ -13,10 +13,15 @@
 #include "server/catalog_service_impl.h"
 #include "server/caller_auth.h"
 #include "server/contacts_service_impl.h"
+#include "server/events_service_impl.h"
 #include "server/gateway_auth.h"
 #include "server/metrics.h"
 #include "server/resource_services.h"
+#include "server/webhook_listener.h"
 #include "server/worker_pool.h"
+#include "adapters/ghl/webhooks/event_log.h"
+#include "adapters/ghl/webhooks/webhook_receiver.h"
+#include "adapters/ghl/webhooks/webhook_verifier.h"
 
 namespace ghl::server {
 
@@ -26,6 +31,9 @@ struct Gateway::State {
   std::unique_ptr<ContactsServiceImpl> contacts;
   std::unique_ptr<ResourceServices> resources;  // tasks, notes, appointments, tags
   std::unique_ptr<CatalogServiceImpl> catalog;
+  std::shared_ptr<webhooks::EventLog> event_log;     // --event-log (may be null)
+  std::unique_ptr<EventsServiceImpl> events;         // WatchEvents over event_log
+  std::unique_ptr<WebhookListener> webhook_listener; // --webhook-listen
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<MetricsServer> metrics;  // --metrics-listen
   bool shut_down = false;
@@ -71,6 +79,17 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   s.contacts = std::make_unique<ContactsServiceImpl>(std::move(connection), s.pool.get());
   s.contacts->SetRateBudget(budget);
   s.resources = MakeResourceServices(transport, config.upstream, tokens, options, s.pool.get());
+  if (!config.webhook.event_log.empty()) {
+    auto log = webhooks::OpenSqliteEventLog(config.webhook.event_log);
+    if (!log.ok()) {
+      return absl::Status(log.status().code(),
+                          absl::StrCat("--event-log: ", log.status().message()));
+    }
+    s.event_log = *std::move(log);
+  }
+  EventsServiceOptions events_options;
+  events_options.heartbeat = config.webhook.watch_heartbeat;
+  s.events = std::make_unique<EventsServiceImpl>(s.event_log, s.pool.get(), events_options);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -91,6 +110,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   s.resources->RegisterWith(&builder);
   s.catalog = std::make_unique<CatalogServiceImpl>();
   builder.RegisterService(s.catalog.get());
+  builder.RegisterService(s.events.get());
   s.server = builder.BuildAndStart();
   if (!s.server || gateway->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
@@ -99,6 +119,12 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
     (void)ContactsStreamedCounter();  // scraped as 0 before the first stream
     s.metrics = std::make_unique<MetricsServer>();
     if (auto started = s.metrics->Start(config.metrics_listen); !started.ok()) {
+      gateway->Shutdown(absl::ZeroDuration());
+      return started;
+    }
+  }
+  if (!config.webhook.listen.empty()) {
+    if (auto started = gateway->StartWebhooks(config); !started.ok()) {
       gateway->Shutdown(absl::ZeroDuration());
       return started;
     }
@@ -114,6 +140,38 @@ int Gateway::metrics_port() const {
   return state_ && state_->metrics ? state_->metrics->port() : 0;
 }
 
+absl::Status Gateway::StartWebhooks(const GatewayConfig& config) {
+  State& s = *state_;
+  if (!s.event_log) {
+    return absl::InvalidArgumentError(
+        "--webhook-listen needs --event-log FILE (an accepted webhook must survive a restart)");
+  }
+  // A config built in code (tests) may not have been resolved: GHL's keys.
+  const webhooks::WebhookKeys keys =
+      config.webhook.keys.ed25519.empty() && config.webhook.keys.rsa.empty()
+          ? webhooks::WebhookKeys::GhlProduction()
+          : config.webhook.keys;
+  auto verifier = webhooks::WebhookVerifier::Create(keys);
+  if (!verifier.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("webhook keys: ", verifier.status().message()));
+  }
+  webhooks::ReceiverOptions receiver_options;
+  receiver_options.window = config.webhook.window;
+  receiver_options.max_body_bytes = static_cast<size_t>(config.webhook.max_body_kb) << 10;
+  auto receiver = std::make_shared<webhooks::WebhookReceiver>(
+      std::shared_ptr<const webhooks::WebhookVerifier>(*std::move(verifier)), s.event_log,
+      receiver_options);
+  WebhookListenerOptions listener_options;
+  listener_options.max_body_bytes = receiver_options.max_body_bytes;
+  s.webhook_listener = std::make_unique<WebhookListener>(std::move(receiver), listener_options);
+  return s.webhook_listener->Start(config.webhook.listen);
+}
+
+int Gateway::webhook_port() const {
+  return state_ && state_->webhook_listener ? state_->webhook_listener->port() : 0;
+}
+
 int Gateway::http_port() const {
   return state_ && state_->auth->callback ? state_->auth->callback->port() : 0;
 }
@@ -121,11 +179,17 @@ int Gateway::http_port() const {
 void Gateway::Shutdown(absl::Duration grace) {
   if (!state_ || state_->shut_down) return;
   state_->shut_down = true;
+  // Webhooks first: the port closes (GHL retries elsewhere or later) and the
+  // deliveries in flight finish their appends before anything else stops.
+  if (state_->webhook_listener) state_->webhook_listener->Stop();
   // A Start that could not listen left no server behind.
   if (state_->server) {
     state_->server->GetHealthCheckService()->SetServingStatus(false);
     // Streams end at their next page boundary with a resume token (issue 5).
     state_->contacts->StartDraining();
+    // WatchEvents streams end at their next message with the offset to
+    // resume after.
+    state_->events->StartDraining();
     state_->server->Shutdown(std::chrono::system_clock::now() +
                              std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
     state_->server->Wait();

@@ -151,6 +151,7 @@ const std::vector<Option>& Options() {
        }},
   };
     AppendAuthOptions(core);
+    AppendWebhookOptions(core);
     return core;
   }();
   return *options;
@@ -226,6 +227,7 @@ absl::StatusOr<GatewayConfig> ParseGatewayConfig(const std::vector<std::string>&
     for (auto& [loc, tok] : *tokens) config.tokens.emplace(loc, tok);
   }
   if (auto s = ResolveAuthConfig(env, &config); !s.ok()) return s;
+  if (auto s = ResolveWebhookConfig(&config); !s.ok()) return s;
   return config;
 }
 

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/gateway_auth_config.h"
+#include "server/gateway_webhook_config.h"
 
 namespace ghl::server {
 
@@ -50,6 +51,8 @@ struct GatewayConfig {
   std::map<std::string, std::string> tokens;
   /// Credentials, caller keys, OAuth, TLS (gateway_auth_config.h).
   GatewayAuthConfig auth;
+  /// Webhook listener, event log, verification keys (gateway_webhook_config.h).
+  GatewayWebhookConfig webhook;
   bool help = false;
 };
 

@@ -94,7 +94,7 @@ const std::vector<CommandGroup>& CommandGroups() {
       MakeCatalogGroup(),  MakeTasksGroup(),     MakeNotesGroup(),    MakeAppointmentsGroup(),
       MakeTagsGroup(),     MakeSearchGroup(),    MakeUpsertGroup(),   MakeDuplicateGroup(),
       MakeBusinessGroup(), MakeFollowersGroup(), MakeCampaignsGroup(), MakeWorkflowsGroup(),
-      MakeKeysGroup(),     MakeAuthGroup(),
+      MakeKeysGroup(),     MakeAuthGroup(),      MakeWatchGroup(),
   };
   return *kGroups;
 }

@@ -240,6 +240,8 @@ CommandGroup MakeFollowersGroup();
 CommandGroup MakeCampaignsGroup();
 /// `ghlctl workflows add|remove` (workflows_commands.cc).
 CommandGroup MakeWorkflowsGroup();
+/// `ghlctl watch` (watch_commands.cc).
+CommandGroup MakeWatchGroup();
 
 }  // namespace ghl::client::ghlctl
 
