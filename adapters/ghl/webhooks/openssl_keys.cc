@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 
 #include "absl/strings/ascii.h"
@@ -168,6 +169,13 @@ bool VerifyRaw(EVP_PKEY* key, KeyKind kind, absl::string_view signature, absl::s
                        data.size()) == 1;
   ClearErrors();
   return ok;
+}
+
+std::string Sha256Hex(absl::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 }  // namespace ghl::webhooks::internal

@@ -51,6 +51,9 @@ absl::StatusOr<std::string> SignRaw(EVP_PKEY* key, KeyKind kind, absl::string_vi
 /// Whether `signature` is a valid signature of `data` under `key`.
 bool VerifyRaw(EVP_PKEY* key, KeyKind kind, absl::string_view signature, absl::string_view data);
 
+/// Lower-case hex SHA-256 of `data`.
+std::string Sha256Hex(absl::string_view data);
+
 }  // namespace ghl::webhooks::internal
 
 #endif  // GHL_ADAPTERS_GHL_WEBHOOKS_OPENSSL_KEYS_H_

@@ -12,8 +12,18 @@
 //   - a `type` outside the 16 is kept as EVENT_TYPE_UNSPECIFIED with its
 //     payload_type and every member in `extra`, so a subscription the gateway
 //     does not model yet loses nothing.
-// Only a body that is not a JSON object, or has no string `type`, is
-// rejected (the listener answers 400).
+// Where members go: the typed payload takes what its model types (for
+// contact, task, note and app events the top-level members; for appointment
+// events the `appointment` object); every other top-level member, and what
+// the typed payload's mapper could not type at the top level, is kept
+// verbatim in Event.extra (nested objects keep their own `extra`). An app
+// event's `trial` or `whitelabelDetails` that AppTrial / WhitelabelDetails
+// cannot hold exactly (an unknown or mistyped member) is kept whole in
+// Event.extra and named in missing_fields.
+//
+// Only a body that is not a JSON object, has no string `type`, or nests
+// deeper than json::kMaxJsonDepth (protobuf could not carry it) is rejected
+// (the listener answers 400).
 //
 // `timestamp` and `webhookId` (GHL's replay protection) go to event_time and
 // webhook_id; when absent they are named in missing_fields.
@@ -23,6 +33,7 @@
 #define GHL_ADAPTERS_GHL_WEBHOOKS_WEBHOOK_PARSER_H_
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "absl/strings/string_view.h"
 #include "ghl/contacts/v1/events_service.pb.h"
 
@@ -38,6 +49,18 @@ absl::StatusOr<ghl::contacts::v1::Event> ParseWebhookEvent(absl::string_view raw
 /// is not one of the 16), from the (event_description) options of
 /// events.proto, not a second list.
 ghl::contacts::v1::EventType EventTypeFromPayloadType(absl::string_view payload_type);
+
+/// One member a type's documentation lists (its schema's top-level
+/// `properties`), with the JSON type the docs give it ("string", "boolean",
+/// "array", "object", "number").
+struct DocumentedMember {
+  const char* name;
+  const char* json_type;
+};
+
+/// The documented members of `type` in the docs' order (empty for
+/// EVENT_TYPE_UNSPECIFIED): the one table missing_fields is computed from.
+absl::Span<const DocumentedMember> DocumentedMembers(ghl::contacts::v1::EventType type);
 
 }  // namespace ghl::webhooks
 
