@@ -33,11 +33,15 @@ inline void ListenExclusively(httplib::Server& server) {
   });
 }
 
-/// Binds `listen` ("host:port"; "[v6]:port" too) and starts `*thread` on the
-/// accept loop; `flag` names the option in errors ("metrics-listen").
+/// Binds `listen` ("host:port"; "[v6]:port" too) exclusively (as
+/// ListenExclusively) and starts `*thread` on the accept loop; `flag` names
+/// the option in errors ("metrics-listen"). `backlog` > 0 raises the listen
+/// queue above cpp-httplib's fixed 5 (a burst of connections beyond the
+/// queue waits for SYN retransmits, seconds each).
 /// @return the bound port.
 absl::StatusOr<int> ServeInBackground(httplib::Server& server, const std::string& listen,
-                                      absl::string_view flag, std::thread* thread);
+                                      absl::string_view flag, std::thread* thread,
+                                      int backlog = 0);
 
 /// Stops `server` and joins `*thread` (nothing when it never started).
 void StopServing(httplib::Server& server, std::thread* thread);

@@ -46,7 +46,7 @@ absl::Status WebhookListener::Start(const std::string& listen) {
   server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain; charset=utf-8");
   });
-  auto port = ServeInBackground(*server_, listen, "webhook-listen", &thread_);
+  auto port = ServeInBackground(*server_, listen, "webhook-listen", &thread_, /*backlog=*/1024);
   if (!port.ok()) return port.status();
   port_ = *port;
   return absl::OkStatus();

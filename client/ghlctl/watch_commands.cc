@@ -11,7 +11,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "client/events_client.h"
 #include "client/ghlctl/group_util.h"
@@ -101,9 +100,7 @@ std::string TextLine(const v1::Event& e) {
       break;
   }
   if (!e.webhook_id().empty()) absl::StrAppend(&line, " webhook=", e.webhook_id());
-  if (e.missing_fields_size() > 0) {
-    absl::StrAppend(&line, " missing=", absl::StrJoin(e.missing_fields(), ","));
-  }
+  // missing_fields (often long: every optional member absent) is in jsonl.
   return line;
 }
 

@@ -166,7 +166,9 @@ TEST_F(WebhookEventsTest, SignedDeliveriesAreStreamedAndBadOnesRefused) {
   EXPECT_EQ(all.events[1].signature_scheme(), v1::SIGNATURE_SCHEME_RSA_SHA256);
   EXPECT_EQ(all.events[2].task().id(), "t1");
   for (const auto& m : all.messages) {
-    if (m.has_event()) EXPECT_EQ(m.read_offset(), m.event().offset());
+    if (m.has_event()) {
+      EXPECT_EQ(m.read_offset(), m.event().offset());
+    }
   }
 
   // Resumed after the first event: exactly the rest.

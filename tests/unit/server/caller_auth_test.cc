@@ -28,6 +28,8 @@ TEST(RequiredScopeTest, ComesFromTheAnnotationOfEveryMethod) {
   EXPECT_EQ(RequiredScope("/ghl.contacts.v1.ContactsService/GetContact"), "contacts.readonly");
   EXPECT_EQ(RequiredScope("/ghl.contacts.v1.ContactsService/CreateContact"), "contacts.write");
   EXPECT_EQ(RequiredScope("/ghl.contacts.v1.TasksService/DeleteTask"), "contacts.write");
+  // Served from the gateway's event log: its caller_scope option (issue 6).
+  EXPECT_EQ(RequiredScope("/ghl.contacts.v1.EventsService/WatchEvents"), "contacts.readonly");
   EXPECT_EQ(RequiredScope("/grpc.health.v1.Health/Check"), std::nullopt);
   EXPECT_EQ(RequiredScope("/nonsense"), std::nullopt);
   // Every annotated method of the contacts service resolves to the same scope
