@@ -6,7 +6,9 @@
 // failure a sender must too). Then WatchEvents from offset 0 (stop_at_end)
 // must hold every delivery that got 200, before or after the restart, and
 // in the end all 1,000, none twice, offsets strictly increasing; resumed
-// from a middle offset it yields exactly the rest.
+// from a middle offset it yields exactly the rest. The same with SIGTERM:
+// the gateway drains (exit 0) and again no 200 is lost.
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -94,7 +96,10 @@ void SendAll(const std::vector<Delivery>& deliveries, const std::vector<int>& in
   for (auto& t : threads) t.join();
 }
 
-TEST(WebhookCrash, EveryAcceptedDeliverySurvivesSigkillAndNoneIsDuplicated) {
+// The whole scenario, with the gateway stopped by `signal` (SIGKILL: a
+// crash; SIGTERM: the graceful drain, which must also exit 0).
+void RunCrash(int signal) {
+  const char* how = signal == SIGKILL ? "SIGKILL" : "SIGTERM";
   const auto started = std::chrono::steady_clock::now();
   const std::string seed_text = Env("GHL_CRASH_SEED");
   uint64_t seed = 0;
@@ -102,10 +107,10 @@ TEST(WebhookCrash, EveryAcceptedDeliverySurvivesSigkillAndNoneIsDuplicated) {
   std::mt19937_64 rng(seed);
   // Kill after this many answers (any outcome) of the first round.
   const int kill_after = 50 + static_cast<int>(rng() % 850);
-  std::cout << "webhook crash: seed " << seed << " (GHL_CRASH_SEED), kill after " << kill_after
-            << " answers" << std::endl;
+  std::cout << "webhook crash: seed " << seed << " (GHL_CRASH_SEED), " << how << " after "
+            << kill_after << " answers" << std::endl;
 
-  const std::string dir = ::testing::TempDir() + "/webhook_crash_" + std::to_string(getpid());
+  const std::string dir = ::testing::TempDir() + "/webhook_crash_" + how + "_" + std::to_string(getpid());
   ASSERT_EQ(system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "'").c_str()), 0);
   FakeGhl ghl(dir + "/keys");
   ASSERT_TRUE(ghl.error().empty()) << ghl.error();
@@ -128,12 +133,21 @@ TEST(WebhookCrash, EveryAcceptedDeliverySurvivesSigkillAndNoneIsDuplicated) {
   for (int i = 0; i < kDeliveries; ++i) all[i] = i;
   std::atomic<int> answers{0};
   std::once_flag killed;
-  SendAll(deliveries, all, webhook_port, &first, [&] {
-    if (answers.fetch_add(1) + 1 == kill_after) {
-      std::call_once(killed, [&] { gateway->process().Kill(); });
+  int exit_code = -1;
+  const auto stop = [&] {
+    if (signal == SIGKILL) {
+      gateway->process().Kill();
+    } else {
+      // The drain: the port closes, deliveries in flight finish, exit 0.
+      gateway->process().Signal(SIGTERM);
+      exit_code = gateway->process().Wait();
     }
+  };
+  SendAll(deliveries, all, webhook_port, &first, [&] {
+    if (answers.fetch_add(1) + 1 == kill_after) std::call_once(killed, stop);
   });
-  std::call_once(killed, [&] { gateway->process().Kill(); });
+  std::call_once(killed, stop);
+  if (signal == SIGTERM) EXPECT_EQ(exit_code, 0) << gateway->process().log();
   std::set<int> accepted_before;
   std::vector<int> resend;
   for (int i = 0; i < kDeliveries; ++i) {
@@ -195,12 +209,16 @@ TEST(WebhookCrash, EveryAcceptedDeliverySurvivesSigkillAndNoneIsDuplicated) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "webhook crash: seed " << seed << ": " << accepted_before.size()
-            << " accepted (200) before the SIGKILL, " << resend.size() << " resent after the restart ("
+            << " accepted (200) before the " << how << ", " << resend.size() << " resent after the restart ("
             << accepted_after << " accepted, " << duplicates
             << " already logged: 409), " << stream.events.size() << " events in the log, "
             << offset_of.size() << " distinct, in " << seconds << " s" << std::endl;
   gateway->process().Stop();
 }
+
+TEST(WebhookCrash, EveryAcceptedDeliverySurvivesSigkillAndNoneIsDuplicated) { RunCrash(SIGKILL); }
+
+TEST(WebhookCrash, SigtermDrainsInFlightDeliveriesAndExitsZero) { RunCrash(SIGTERM); }
 
 }  // namespace
 }  // namespace ghl::testing

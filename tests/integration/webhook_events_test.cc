@@ -243,6 +243,21 @@ TEST_F(WebhookEventsTest, FlagsAreChecked) {
   } else {
     EXPECT_THAT(std::string(wrong.status().message()), Not(HasSubstr("PRIVATE")));
   }
+  // From the environment; several keys per scheme (a rotation).
+  FakeGhl next(dir_ + "/next-keys");
+  ASSERT_TRUE(next.error().empty());
+  auto from_env = ghl::server::ParseGatewayConfig(
+      {}, {{"GHL_WEBHOOK_LISTEN", "0"},
+           {"GHL_EVENT_LOG", dir_ + "/env.db"},
+           {"GHL_WEBHOOK_ED25519_KEYS",
+            dir_ + "/keys/ed25519.pub.pem, " + dir_ + "/next-keys/ed25519.pub.pem"}});
+  ASSERT_TRUE(from_env.ok()) << from_env.status();
+  EXPECT_EQ(from_env->webhook.listen, "127.0.0.1:0");
+  EXPECT_EQ(from_env->webhook.keys.ed25519.size(), 2u);
+  EXPECT_TRUE(from_env->webhook.keys.rsa.empty());  // only the keys given are trusted
+  auto production = ghl::server::ParseGatewayConfig({}, {});
+  ASSERT_TRUE(production.ok());
+  EXPECT_FALSE(production->webhook.keys.ed25519.empty());  // GHL's
   EXPECT_FALSE(ghl::server::ParseGatewayConfig({"--webhook-window-s", "0"}, {}).ok());
   EXPECT_FALSE(ghl::server::ParseGatewayConfig({"--webhook-max-body-kb", "x"}, {}).ok());
   auto bad_listen = ghl::server::ParseGatewayConfig({"--webhook-listen", "host:99999"}, {});

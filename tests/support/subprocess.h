@@ -118,6 +118,10 @@ class Subprocess {
     waitpid(pid_, nullptr, 0);
     pid_ = -1;
   }
+  /// Sends `signal` to the child's process group (Wait() reaps it).
+  void Signal(int signal) {
+    if (pid_ > 0) kill(-pid_, signal);
+  }
   bool running() const { return pid_ > 0 && kill(pid_, 0) == 0; }
   std::string log() const { return ReadFile(log_path_); }
 
