@@ -147,7 +147,9 @@ void RunCrash(int signal) {
     if (answers.fetch_add(1) + 1 == kill_after) std::call_once(killed, stop);
   });
   std::call_once(killed, stop);
-  if (signal == SIGTERM) EXPECT_EQ(exit_code, 0) << gateway->process().log();
+  if (signal == SIGTERM) {
+    EXPECT_EQ(exit_code, 0) << gateway->process().log();
+  }
   std::set<int> accepted_before;
   std::vector<int> resend;
   for (int i = 0; i < kDeliveries; ++i) {
