@@ -10,6 +10,9 @@
 #include "adapters/ghl/http/curl_http_transport.h"
 #include "adapters/ghl/http/metrics_http_transport.h"
 #include "adapters/ghl/http/paced_http_transport.h"
+#include "adapters/ghl/webhooks/event_log.h"
+#include "adapters/ghl/webhooks/webhook_receiver.h"
+#include "adapters/ghl/webhooks/webhook_verifier.h"
 #include "server/catalog_service_impl.h"
 #include "server/caller_auth.h"
 #include "server/contacts_service_impl.h"
@@ -19,9 +22,6 @@
 #include "server/resource_services.h"
 #include "server/webhook_listener.h"
 #include "server/worker_pool.h"
-#include "adapters/ghl/webhooks/event_log.h"
-#include "adapters/ghl/webhooks/webhook_receiver.h"
-#include "adapters/ghl/webhooks/webhook_verifier.h"
 
 namespace ghl::server {
 
