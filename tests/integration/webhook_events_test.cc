@@ -7,6 +7,7 @@
 // filtered watcher's heartbeats; 50 live watchers; cancellation (the
 // open-streams gauge returns to its idle value); shutdown; ghlctl watch.
 #include <atomic>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "adapters/ghl/core/metrics.h"
 #include "client/clock.h"
+#include "client/events_client.h"
 #include "client/ghlctl/commands.h"
 #include "server/gateway.h"
 #include "server/gateway_config.h"
@@ -72,7 +74,7 @@ class WebhookEventsTest : public ::testing::Test {
 
   void StartGateway() {
     auto config = ghl::server::ParseGatewayConfig(
-        {"--listen", "127.0.0.1:0", "--upstream", "http://127.0.0.1:9", "--webhook-listen", "0",
+        {"--listen", listen_, "--upstream", "http://127.0.0.1:9", "--webhook-listen", "0",
          "--event-log", dir_ + "/events.db", "--webhook-key-dir", dir_ + "/keys",
          "--watch-heartbeat-s", "1"},
         {});
@@ -97,6 +99,7 @@ class WebhookEventsTest : public ::testing::Test {
     return r;
   }
 
+  std::string listen_ = "127.0.0.1:0";
   std::string dir_;
   std::unique_ptr<FakeGhl> ghl_;
   std::unique_ptr<ghl::server::Gateway> gateway_;
@@ -365,6 +368,59 @@ TEST_F(WebhookEventsTest, ShutdownEndsWatchersWithTheOffsetToResumeAfter) {
   stopper.join();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_THAT(status.error_message(), HasSubstr("after_offset = 1"));
+}
+
+// The client library (ghlctl watch's loop): a following watch survives a
+// gateway restart (UNAVAILABLE, then refused connections) by reconnecting
+// after the last offset it delivered; nothing is delivered twice or lost.
+TEST_F(WebhookEventsTest, EventsClientReconnectsAfterARestartWithoutDuplicates) {
+  gateway_->Shutdown(absl::Seconds(1));
+  gateway_.reset();
+  listen_ = absl::StrCat("127.0.0.1:", FreePort());
+  StartGateway();
+  ASSERT_TRUE(gateway_);
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_EQ(Post(FakeGhl::ContactCreate(kLocation, absl::StrCat("c", i), absl::StrCat("wh-", i))), 200);
+  }
+  ghl::client::ExportRetryPolicy retry;
+  retry.max_attempts = 40;
+  retry.initial_backoff = absl::Milliseconds(50);
+  retry.max_backoff = absl::Seconds(1);
+  ghl::client::EventsClient client(
+      v1::EventsService::NewStub(grpc::CreateChannel(listen_, grpc::InsecureChannelCredentials())),
+      ghl::client::MakeDefaultClock(), retry);
+  std::mutex mu;
+  std::vector<std::string> seen;
+  std::atomic<bool> stop{false};
+  absl::Status result;
+  std::thread watcher([&] {
+    result = client.Watch(
+        Request(0, false),
+        [&](const v1::WatchEventsResponse& m) {
+          if (m.has_event()) {
+            std::lock_guard<std::mutex> lock(mu);
+            seen.push_back(m.event().webhook_id());
+          }
+          return absl::OkStatus();
+        },
+        [&] { return stop.load(); });
+  });
+  const auto count = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.size();
+  };
+  ASSERT_TRUE(Eventually([&] { return count() == 3; })) << count();
+  gateway_->Shutdown(absl::Seconds(5));  // the stream ends UNAVAILABLE
+  gateway_.reset();
+  StartGateway();  // same port, same log
+  ASSERT_TRUE(gateway_);
+  ASSERT_EQ(Post(FakeGhl::ContactCreate(kLocation, "c4", "wh-4")), 200);
+  ASSERT_EQ(Post(FakeGhl::ContactCreate(kLocation, "c5", "wh-5")), 200);
+  EXPECT_TRUE(Eventually([&] { return count() == 5; })) << count();
+  stop.store(true);
+  watcher.join();
+  EXPECT_TRUE(result.ok()) << result;
+  EXPECT_THAT(seen, ::testing::ElementsAre("wh-1", "wh-2", "wh-3", "wh-4", "wh-5"));
 }
 
 // `ghlctl watch`: --until-end output; --offset-file resumes with no
