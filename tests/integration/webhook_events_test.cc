@@ -18,6 +18,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "adapters/ghl/auth/api_key_store.h"
+#include "adapters/ghl/auth/sqlite_db.h"
 #include "adapters/ghl/core/metrics.h"
 #include "client/clock.h"
 #include "client/events_client.h"
@@ -368,6 +370,46 @@ TEST_F(WebhookEventsTest, ShutdownEndsWatchersWithTheOffsetToResumeAfter) {
   stopper.join();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_THAT(status.error_message(), HasSubstr("after_offset = 1"));
+}
+
+// With caller keys (a state file), WatchEvents needs a key holding the
+// location with contacts.readonly, like every data method.
+TEST_F(WebhookEventsTest, WatchEventsNeedsAnApiKeyForTheLocation) {
+  gateway_->Shutdown(absl::Seconds(1));
+  gateway_.reset();
+  // A test-only state key (no real data is protected by it).
+  const std::string state_key(64, 'a');
+  const std::string state = dir_ + "/state.db";
+  auto config = ghl::server::ParseGatewayConfig(
+      {"--listen", "127.0.0.1:0", "--upstream", "http://127.0.0.1:9", "--state", state,
+       "--event-log", dir_ + "/events.db"},
+      {{"GHL_STATE_KEY", state_key}});
+  ASSERT_TRUE(config.ok()) << config.status();
+  auto gateway = ghl::server::Gateway::Start(*config);
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  gateway_ = *std::move(gateway);
+  auto db = auth::SqliteDb::Open(state);
+  ASSERT_TRUE(db.ok()) << db.status();
+  auth::SqliteApiKeyStore keys(*db);
+  auto reader = keys.Create("reader", {kLocation}, {"contacts.readonly"});
+  auto elsewhere = keys.Create("elsewhere", {kOtherLocation}, {"contacts.readonly"});
+  ASSERT_TRUE(reader.ok() && elsewhere.ok());
+  auto stub = v1::EventsService::NewStub(
+      grpc::CreateChannel(gateway_->address(), grpc::InsecureChannelCredentials()));
+  const auto watch = [&](const std::string& key) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    if (!key.empty()) ctx.AddMetadata("authorization", "Bearer " + key);
+    auto r = stub->WatchEvents(&ctx, Request());
+    v1::WatchEventsResponse m;
+    while (r->Read(&m)) {
+    }
+    return r->Finish();
+  };
+  EXPECT_EQ(watch("").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(watch(elsewhere->key).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  const grpc::Status ok = watch(reader->key);
+  EXPECT_TRUE(ok.ok()) << ok.error_message();
 }
 
 // The client library (ghlctl watch's loop): a following watch survives a
