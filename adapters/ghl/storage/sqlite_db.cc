@@ -19,8 +19,8 @@ void SqliteStatement::BindText(int index, absl::string_view value) {
 }
 void SqliteStatement::BindBlob(int index, absl::string_view value) {
   // A zero-length blob must not bind as NULL (data() may be null).
-  sqlite3_bind_blob(stmt_, index, value.empty() ? "" : value.data(),
-                    static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_blob(stmt_, index, value.empty() ? "" : value.data(), static_cast<int>(value.size()),
+                    SQLITE_TRANSIENT);
 }
 void SqliteStatement::BindInt64(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
@@ -57,7 +57,8 @@ absl::StatusOr<std::shared_ptr<SqliteDb>> SqliteDb::Open(const std::string& path
 
 absl::Status SqliteDb::OpenFile(const std::string& path, absl::string_view schema,
                                 absl::string_view label) {
-  if (path.empty()) return absl::InvalidArgumentError(absl::StrCat("the ", label, " path is empty"));
+  if (path.empty())
+    return absl::InvalidArgumentError(absl::StrCat("the ", label, " path is empty"));
   // Created 0600 before SQLite sees it; SQLite gives its -wal/-shm files the
   // database's mode.
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);

@@ -2,7 +2,7 @@
 // created with mode 0600 (an existing file readable by others is narrowed),
 // WAL, synchronous=FULL (a committed write survives a kill or power loss),
 // a busy timeout, and the caller's schema; plus a small prepared-statement
-// wrapper. Used by the state file (adapters/ghl/auth/state_db.h) and the
+// wrapper. Used by the state file (adapters/ghl/auth/sqlite_db.h) and the
 // webhook event log. The only header that declares SQLite's types; its .cc
 // is the only file of this library that includes <sqlite3.h>.
 //
@@ -86,8 +86,7 @@ class SqliteDb {
   SqliteDb() = default;
   /// Opens the file into this object (see Open); for subclasses that add a
   /// schema-specific Open.
-  absl::Status OpenFile(const std::string& path, absl::string_view schema,
-                        absl::string_view label);
+  absl::Status OpenFile(const std::string& path, absl::string_view schema, absl::string_view label);
 
  private:
   sqlite3* db_ = nullptr;

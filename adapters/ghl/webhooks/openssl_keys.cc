@@ -37,8 +37,7 @@ void ClearErrors() { ERR_clear_error(); }
 
 absl::Status CheckKind(EVP_PKEY* key, KeyKind kind, absl::string_view what) {
   if (EVP_PKEY_base_id(key) != EvpType(kind)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, ": not an ", KeyKindName(kind), " key"));
+    return absl::InvalidArgumentError(absl::StrCat(what, ": not an ", KeyKindName(kind), " key"));
   }
   return absl::OkStatus();
 }
@@ -93,8 +92,8 @@ absl::StatusOr<Pkey> ParsePublicKey(absl::string_view text, KeyKind kind, absl::
   }
   ClearErrors();
   if (!key) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        what, ": not a ", KeyKindName(kind), " public key (PEM or base64 SPKI DER)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": not a ", KeyKindName(kind), " public key (PEM or base64 SPKI DER)"));
   }
   if (auto s = CheckKind(key.get(), kind, what); !s.ok()) return s;
   return key;
@@ -102,7 +101,8 @@ absl::StatusOr<Pkey> ParsePublicKey(absl::string_view text, KeyKind kind, absl::
 
 absl::StatusOr<std::string> PrivateKeyPem(EVP_PKEY* key) {
   Bio bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     ClearErrors();
     return absl::InternalError("cannot write the private key as PEM");
   }

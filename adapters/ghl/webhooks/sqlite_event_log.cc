@@ -80,7 +80,8 @@ absl::StatusOr<std::unique_ptr<SqliteEventLog>> SqliteEventLog::Open(
     if (options.max_size_bytes > 0) {
       auto page_size = QueryInt(**db, "PRAGMA page_size");
       if (!page_size.ok()) return page_size.status();
-      const int64_t pages = std::max<int64_t>(1, options.max_size_bytes / std::max<int64_t>(1, *page_size));
+      const int64_t pages =
+          std::max<int64_t>(1, options.max_size_bytes / std::max<int64_t>(1, *page_size));
       if (auto s = (*db)->Exec(absl::StrCat("PRAGMA max_page_count = ", pages)); !s.ok()) return s;
     }
   }
@@ -97,8 +98,8 @@ absl::StatusOr<std::unique_ptr<EventLog>> OpenSqliteEventLog(const std::string& 
   return std::unique_ptr<EventLog>(*std::move(log));
 }
 
-SqliteEventLog::SqliteEventLog(std::shared_ptr<storage::SqliteDb> db,
-                               SqliteEventLogOptions options, int64_t last_offset)
+SqliteEventLog::SqliteEventLog(std::shared_ptr<storage::SqliteDb> db, SqliteEventLogOptions options,
+                               int64_t last_offset)
     : db_(std::move(db)), options_(options), last_offset_(last_offset) {
   committer_ = std::thread([this] { CommitLoop(); });
 }
@@ -153,8 +154,7 @@ void SqliteEventLog::CommitLoop() {
   }
 }
 
-absl::Status SqliteEventLog::CommitBatch(const std::vector<Pending*>& batch,
-                                         int64_t* last_offset) {
+absl::Status SqliteEventLog::CommitBatch(const std::vector<Pending*>& batch, int64_t* last_offset) {
   std::lock_guard<std::mutex> lock(db_->mutex());
   auto fail = [&](absl::Status status) {
     // Nothing of a failed batch stays: its appends may be retried whole.
@@ -181,8 +181,8 @@ absl::Status SqliteEventLog::CommitBatch(const std::vector<Pending*>& batch,
     stmt.BindText(2, p->dedupe_key);
     stmt.BindText(3, p->event.location_id());
     stmt.BindInt64(4, p->event.type());
-    stmt.BindInt64(5, google::protobuf::util::TimeUtil::TimestampToMilliseconds(
-                          p->event.receive_time()));
+    stmt.BindInt64(
+        5, google::protobuf::util::TimeUtil::TimestampToMilliseconds(p->event.receive_time()));
     stmt.BindBlob(6, p->event.SerializeAsString());
     stmt.BindBlob(7, p->raw_body);
     if (auto done = stmt.Step(); !done.ok()) return fail(done.status());

@@ -29,13 +29,13 @@ enum class Family { kNone, kContact, kTask, kNote, kAppointment, kApp };
 // ../shared/ghl-api/docs/webhook-events/*.md (webhook_parser_test checks
 // them against the docs).
 constexpr DocumentedMember kContactMembers[] = {
-    {"type", "string"},        {"locationId", "string"}, {"id", "string"},
-    {"address1", "string"},    {"city", "string"},       {"companyName", "string"},
-    {"country", "string"},     {"source", "string"},     {"dateAdded", "string"},
-    {"dateOfBirth", "string"}, {"dnd", "boolean"},       {"email", "string"},
-    {"name", "string"},        {"firstName", "string"},  {"lastName", "string"},
-    {"phone", "string"},       {"postalCode", "string"}, {"state", "string"},
-    {"tags", "array"},         {"website", "string"},    {"attachments", "array"},
+    {"type", "string"},        {"locationId", "string"},  {"id", "string"},
+    {"address1", "string"},    {"city", "string"},        {"companyName", "string"},
+    {"country", "string"},     {"source", "string"},      {"dateAdded", "string"},
+    {"dateOfBirth", "string"}, {"dnd", "boolean"},        {"email", "string"},
+    {"name", "string"},        {"firstName", "string"},   {"lastName", "string"},
+    {"phone", "string"},       {"postalCode", "string"},  {"state", "string"},
+    {"tags", "array"},         {"website", "string"},     {"attachments", "array"},
     {"assignedTo", "string"},  {"customFields", "array"},
 };
 // ContactDndUpdate documents `dndSettings` after `dnd`.
@@ -50,25 +50,36 @@ constexpr DocumentedMember kContactDndMembers[] = {
     {"attachments", "array"},  {"assignedTo", "string"}, {"customFields", "array"},
 };
 constexpr DocumentedMember kTaskMembers[] = {
-    {"type", "string"},  {"locationId", "string"}, {"id", "string"},
-    {"assignedTo", "string"}, {"body", "string"},   {"contactId", "string"},
-    {"title", "string"}, {"dateAdded", "string"},  {"dueDate", "string"},
+    {"type", "string"},       {"locationId", "string"}, {"id", "string"},
+    {"assignedTo", "string"}, {"body", "string"},       {"contactId", "string"},
+    {"title", "string"},      {"dateAdded", "string"},  {"dueDate", "string"},
 };
 constexpr DocumentedMember kNoteMembers[] = {
     {"type", "string"}, {"locationId", "string"}, {"id", "string"},
     {"body", "string"}, {"contactId", "string"},  {"dateAdded", "string"},
 };
 constexpr DocumentedMember kAppointmentMembers[] = {
-    {"type", "string"}, {"locationId", "string"}, {"appointment", "object"},
+    {"type", "string"},
+    {"locationId", "string"},
+    {"appointment", "object"},
 };
 constexpr DocumentedMember kAppInstallMembers[] = {
-    {"type", "string"},     {"appId", "string"},    {"companyId", "string"},
-    {"locationId", "string"}, {"userId", "string"}, {"planId", "string"},
-    {"trial", "object"},    {"isWhitelabelCompany", "boolean"},
-    {"whitelabelDetails", "object"}, {"companyName", "string"},
+    {"type", "string"},
+    {"appId", "string"},
+    {"companyId", "string"},
+    {"locationId", "string"},
+    {"userId", "string"},
+    {"planId", "string"},
+    {"trial", "object"},
+    {"isWhitelabelCompany", "boolean"},
+    {"whitelabelDetails", "object"},
+    {"companyName", "string"},
 };
 constexpr DocumentedMember kAppUninstallMembers[] = {
-    {"type", "string"}, {"appId", "string"}, {"companyId", "string"}, {"locationId", "string"},
+    {"type", "string"},
+    {"appId", "string"},
+    {"companyId", "string"},
+    {"locationId", "string"},
 };
 
 struct TypeSchema {
@@ -114,7 +125,8 @@ bool HasJsonType(const Json& value, absl::string_view type) {
 }
 
 const Json* Member(const Json& object, absl::string_view name) {
-  const auto it = object.FindMember(Json(name.data(), static_cast<rapidjson::SizeType>(name.size())));
+  const auto it =
+      object.FindMember(Json(name.data(), static_cast<rapidjson::SizeType>(name.size())));
   return it == object.MemberEnd() ? nullptr : &it->value;
 }
 
@@ -233,7 +245,8 @@ absl::Status ParsePayload(Family family, const Json& body, v1::Event* event,
     }
     case Family::kTask:
     case Family::kNote: {
-      const Json copy = CopyWithout(body, {"type", "webhookId", "timestamp", "locationId"}, {}, alloc);
+      const Json copy =
+          CopyWithout(body, {"type", "webhookId", "timestamp", "locationId"}, {}, alloc);
       google::protobuf::Message* out =
           family == Family::kTask ? static_cast<google::protobuf::Message*>(event->mutable_task())
                                   : static_cast<google::protobuf::Message*>(event->mutable_note());
@@ -291,6 +304,14 @@ absl::Status ParsePayload(Family family, const Json& body, v1::Event* event,
   return absl::OkStatus();
 }
 
+bool IsUtf8String(const Json& v) { return v.IsString() && json::IsValidUtf8(View(v)); }
+
+// A mapper refusal: nesting beyond kMaxJsonDepth, or a string escape that is
+// not valid Unicode; the mapper's message names the JSON path, no value.
+absl::Status CannotLog(const absl::Status& status) {
+  return absl::InvalidArgumentError(absl::StrCat("body cannot be logged: ", status.message()));
+}
+
 }  // namespace
 
 absl::Span<const DocumentedMember> DocumentedMembers(v1::EventType type) {
@@ -323,6 +344,11 @@ absl::StatusOr<v1::Event> ParseWebhookEvent(absl::string_view raw_body) {
   if (type == nullptr || !type->IsString()) {
     return absl::InvalidArgumentError("body has no string `type`");
   }
+  // JSON escapes can spell lone surrogates, which proto strings cannot hold
+  // (found by webhook_fuzzer).
+  if (!json::IsValidUtf8(View(*type))) {
+    return absl::InvalidArgumentError("body's `type` is not valid UTF-8");
+  }
   v1::Event event;
   event.set_payload_type(std::string(View(*type)));
   event.set_type(EventTypeFromPayloadType(event.payload_type()));
@@ -331,22 +357,22 @@ absl::StatusOr<v1::Event> ParseWebhookEvent(absl::string_view raw_body) {
   // The envelope: locationId, companyId, webhookId, timestamp. A mistyped
   // one is kept verbatim in extra (and named in missing_fields).
   if (const Json* v = Member(doc, "locationId"); v != nullptr) {
-    if (v->IsString()) {
+    if (IsUtf8String(*v)) {
       event.set_location_id(std::string(View(*v)));
     } else if (auto s = KeepInEventExtra("locationId", *v, &event); !s.ok()) {
-      return s;
+      return CannotLog(s);
     }
   }
-  if (const Json* v = Member(doc, "companyId"); v != nullptr && v->IsString()) {
+  if (const Json* v = Member(doc, "companyId"); v != nullptr && IsUtf8String(*v)) {
     event.set_company_id(std::string(View(*v)));
   }
   bool has_webhook_id = false;
   if (const Json* v = Member(doc, "webhookId"); v != nullptr) {
-    if (v->IsString() && v->GetStringLength() > 0) {
+    if (IsUtf8String(*v) && v->GetStringLength() > 0) {
       event.set_webhook_id(std::string(View(*v)));
       has_webhook_id = true;
     } else if (auto s = KeepInEventExtra("webhookId", *v, &event); !s.ok()) {
-      return s;
+      return CannotLog(s);
     }
   }
   bool has_timestamp = false;
@@ -355,18 +381,14 @@ absl::StatusOr<v1::Event> ParseWebhookEvent(absl::string_view raw_body) {
       has_timestamp = true;
     } else {
       event.clear_event_time();
-      if (auto s = KeepInEventExtra("timestamp", *v, &event); !s.ok()) return s;
+      if (auto s = KeepInEventExtra("timestamp", *v, &event); !s.ok()) return CannotLog(s);
     }
   }
 
   std::vector<std::string> untypable;
-  auto status = ParsePayload(schema == nullptr ? Family::kNone : schema->family, doc, &event,
-                             &untypable);
-  if (!status.ok()) {
-    // Only nesting beyond kMaxJsonDepth gets here (ParseJsonText already
-    // refused invalid UTF-8); the mapper's message names the path, no value.
-    return absl::InvalidArgumentError(absl::StrCat("body cannot be logged: ", status.message()));
-  }
+  auto status =
+      ParsePayload(schema == nullptr ? Family::kNone : schema->family, doc, &event, &untypable);
+  if (!status.ok()) return CannotLog(status);
 
   if (schema != nullptr) {
     for (const DocumentedMember& m : schema->members) {

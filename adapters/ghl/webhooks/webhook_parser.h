@@ -21,9 +21,10 @@
 // cannot hold exactly (an unknown or mistyped member) is kept whole in
 // Event.extra and named in missing_fields.
 //
-// Only a body that is not a JSON object, has no string `type`, or nests
-// deeper than json::kMaxJsonDepth (protobuf could not carry it) is rejected
-// (the listener answers 400).
+// Only a body that is not a JSON object, has no string `type`, or that
+// protobuf could not carry (nesting deeper than json::kMaxJsonDepth, or a
+// string escape that is not valid Unicode, e.g. a lone "\udddd") is
+// rejected (the listener answers 400).
 //
 // `timestamp` and `webhookId` (GHL's replay protection) go to event_time and
 // webhook_id; when absent they are named in missing_fields.
@@ -33,8 +34,8 @@
 #define GHL_ADAPTERS_GHL_WEBHOOKS_WEBHOOK_PARSER_H_
 
 #include "absl/status/statusor.h"
-#include "absl/types/span.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "ghl/contacts/v1/events_service.pb.h"
 
 namespace ghl::webhooks {

@@ -12,8 +12,8 @@ namespace {
 namespace v1 = ::ghl::contacts::v1;
 
 constexpr DeliveryOutcome kAllOutcomes[] = {
-    DeliveryOutcome::kAccepted,   DeliveryOutcome::kDuplicate, DeliveryOutcome::kBadSignature,
-    DeliveryOutcome::kStale,      DeliveryOutcome::kMalformed, DeliveryOutcome::kTooLarge,
+    DeliveryOutcome::kAccepted,       DeliveryOutcome::kDuplicate, DeliveryOutcome::kBadSignature,
+    DeliveryOutcome::kStale,          DeliveryOutcome::kMalformed, DeliveryOutcome::kTooLarge,
     DeliveryOutcome::kLogUnavailable,
 };
 
@@ -82,8 +82,7 @@ WebhookReceiver::WebhookReceiver(std::shared_ptr<const WebhookVerifier> verifier
 }
 
 DeliveryResult WebhookReceiver::Handle(absl::string_view ghl_signature,
-                                       absl::string_view wh_signature,
-                                       absl::string_view raw_body) {
+                                       absl::string_view wh_signature, absl::string_view raw_body) {
   // Every message is fixed text or a status message of our own code (the
   // verifier, parser and log never include body data).
   auto finish = [&](DeliveryOutcome outcome, std::string message, int64_t offset = 0) {
@@ -113,10 +112,10 @@ DeliveryResult WebhookReceiver::Handle(absl::string_view ghl_signature,
   if (event->has_event_time()) {
     const absl::Duration skew = absl::AbsDuration(now - ToTime(event->event_time()));
     if (skew > options_.window) {
-      return finish(DeliveryOutcome::kStale,
-                    absl::StrCat("timestamp is ", absl::FormatDuration(skew),
-                                 " away from now, outside the ",
-                                 absl::FormatDuration(options_.window), " window"));
+      return finish(
+          DeliveryOutcome::kStale,
+          absl::StrCat("timestamp is ", absl::FormatDuration(skew), " away from now, outside the ",
+                       absl::FormatDuration(options_.window), " window"));
     }
   }
   *event->mutable_receive_time() = FromTime(now);
@@ -124,8 +123,9 @@ DeliveryResult WebhookReceiver::Handle(absl::string_view ghl_signature,
   auto appended = log_->Append(*std::move(event), raw_body);
   if (!appended.ok()) {
     // The log's message names the file and SQLite's reason, never the body.
-    return finish(DeliveryOutcome::kLogUnavailable,
-                  absl::StrCat("event log unavailable, retry later: ", appended.status().message()));
+    return finish(
+        DeliveryOutcome::kLogUnavailable,
+        absl::StrCat("event log unavailable, retry later: ", appended.status().message()));
   }
   if (appended->duplicate) {
     return finish(DeliveryOutcome::kDuplicate,

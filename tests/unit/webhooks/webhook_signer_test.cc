@@ -100,7 +100,8 @@ TEST(WebhookSignerTest, RejectsBadOrMismatchedKeysWithoutEchoingThem) {
   auto s2 = WebhookSigner::Create("", ed->private_pem);
   EXPECT_THAT(s2.status(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("RSA")));
   // A public key is not a signing key; garbage is not a key.
-  const std::string garbage = "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWJ5dGVz\n-----END PRIVATE KEY-----\n";
+  const std::string garbage =
+      "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWJ5dGVz\n-----END PRIVATE KEY-----\n";
   auto s3 = WebhookSigner::Create(garbage, "");
   EXPECT_THAT(s3.status(), StatusIs(absl::StatusCode::kInvalidArgument, _));
   EXPECT_THAT(s3.status().message(), Not(HasSubstr("c2VjcmV0")));
@@ -128,8 +129,8 @@ TEST(WebhookSignerTest, KeyDirIsCreatedOnceAndReloaded) {
   ASSERT_THAT(signer.status(), IsOk());
   EXPECT_TRUE(Verifies(second->ed25519.public_pem, internal::KeyKind::kEd25519,
                        *(*signer)->SignEd25519("x"), "x"));
-  EXPECT_TRUE(Verifies(second->rsa.public_pem, internal::KeyKind::kRsa, *(*signer)->SignRsa("x"),
-                       "x"));
+  EXPECT_TRUE(
+      Verifies(second->rsa.public_pem, internal::KeyKind::kRsa, *(*signer)->SignRsa("x"), "x"));
   // A missing public file is re-derived from the private one.
   ASSERT_EQ(std::remove((dir + "/rsa.pub.pem").c_str()), 0);
   auto third = LoadOrCreateKeyDir(dir);
