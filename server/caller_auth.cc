@@ -14,6 +14,7 @@
 #include "ghl/contacts/v1/appointments_service.pb.h"
 #include "ghl/contacts/v1/contacts_service.pb.h"
 #include "ghl/contacts/v1/diagnostics_service.pb.h"
+#include "ghl/contacts/v1/events_service.pb.h"
 #include "ghl/contacts/v1/notes_service.pb.h"
 #include "ghl/contacts/v1/tags_service.pb.h"
 #include "ghl/contacts/v1/tasks_service.pb.h"
@@ -109,7 +110,8 @@ static void EnsureServiceDescriptors() {
            ghl::contacts::v1::ListNotesRequest::descriptor() != nullptr &&
            ghl::contacts::v1::ListContactAppointmentsRequest::descriptor() != nullptr &&
            ghl::contacts::v1::AddTagsRequest::descriptor() != nullptr &&
-           ghl::contacts::v1::CheckLocationRequest::descriptor() != nullptr;
+           ghl::contacts::v1::CheckLocationRequest::descriptor() != nullptr &&
+           ghl::contacts::v1::WatchEventsRequest::descriptor() != nullptr;
   }();
   (void)linked;
 }
@@ -117,18 +119,6 @@ static void EnsureServiceDescriptors() {
 // A method of our own packages that the pool does not know is refused
 // rather than left open.
 constexpr char kUnknownMethodScope[] = "(unknown method)";
-
-// The gateway's own methods that read a location's data without adapting
-// one GHL operation (so they carry no ghl.api.v1.operation annotation): the
-// scope the caller's key needs. DiagnosticsService.CheckLocation reads a
-// contact (its proto comment: "Scope: contacts.readonly").
-struct OwnMethodScope {
-  const char* method;  // "pkg.Service.Method"
-  const char* scope;
-};
-constexpr OwnMethodScope kOwnMethodScopes[] = {
-    {"ghl.contacts.v1.DiagnosticsService.CheckLocation", "contacts.readonly"},
-};
 
 std::optional<std::string> RequiredScope(absl::string_view method) {
   EnsureServiceDescriptors();
@@ -144,11 +134,15 @@ std::optional<std::string> RequiredScope(absl::string_view method) {
     if (absl::StartsWith(full, "ghl.")) return std::string(kUnknownMethodScope);
     return std::nullopt;
   }
-  for (const auto& own : kOwnMethodScopes) {
-    if (full == own.method) return std::string(own.scope);
+  const auto& options = descriptor->options();
+  if (options.HasExtension(ghl::api::v1::operation)) {
+    return options.GetExtension(ghl::api::v1::operation).scope();
   }
-  if (!descriptor->options().HasExtension(ghl::api::v1::operation)) return std::nullopt;
-  return descriptor->options().GetExtension(ghl::api::v1::operation).scope();
+  // Served from the gateway's own state (the event log), not a GHL call.
+  if (options.HasExtension(ghl::api::v1::caller_scope)) {
+    return options.GetExtension(ghl::api::v1::caller_scope);
+  }
+  return std::nullopt;
 }
 
 grpc::experimental::Interceptor* CallerAuthInterceptorFactory::CreateServerInterceptor(

@@ -3,7 +3,9 @@
 // Every method annotated with `ghl.api.v1.operation` (proto/ghl/api/v1/
 // annotations.proto) needs a gateway API key in the metadata
 // `authorization: Bearer <key>` that holds the request's `location_id` and
-// the annotation's `scope`. The scope comes from the annotation, read from
+// the annotation's `scope` (or, for a method served from the gateway's own
+// state such as EventsService.WatchEvents, its `ghl.api.v1.caller_scope`
+// option). The scope comes from the annotation, read from
 // the descriptor pool, so no hand-kept list can drift from the protos.
 // Methods without the annotation (health, reflection, the catalog) are open:
 // they describe the API, never data.

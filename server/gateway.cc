@@ -1,5 +1,7 @@
 #include "server/gateway.h"
 
+#include <atomic>
+
 #include <chrono>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -11,14 +13,19 @@
 #include "adapters/ghl/http/metrics_http_transport.h"
 #include "adapters/ghl/http/paced_http_transport.h"
 #include "adapters/ghl/http/request_context.h"
+#include "adapters/ghl/webhooks/event_log.h"
+#include "adapters/ghl/webhooks/webhook_receiver.h"
+#include "adapters/ghl/webhooks/webhook_verifier.h"
 #include "server/catalog_service_impl.h"
 #include "server/call_log.h"
 #include "server/caller_auth.h"
 #include "server/contacts_service_impl.h"
 #include "server/diagnostics_service_impl.h"
+#include "server/events_service_impl.h"
 #include "server/gateway_auth.h"
 #include "server/metrics.h"
 #include "server/resource_services.h"
+#include "server/webhook_listener.h"
 #include "server/worker_pool.h"
 
 namespace ghl::server {
@@ -30,6 +37,11 @@ struct Gateway::State {
   std::unique_ptr<ResourceServices> resources;  // tasks, notes, appointments, tags
   std::unique_ptr<CatalogServiceImpl> catalog;
   std::unique_ptr<DiagnosticsServiceImpl> diagnostics;
+  std::shared_ptr<webhooks::EventLog> event_log;     // --event-log (may be null)
+  std::unique_ptr<EventsServiceImpl> events;         // WatchEvents over event_log
+  std::unique_ptr<WebhookListener> webhook_listener; // --webhook-listen
+  // Set once the listener serves (CheckLocation may run while it starts).
+  std::atomic<const WebhookListener*> webhook_ready{nullptr};
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<MetricsServer> metrics;  // --metrics-listen
   bool shut_down = false;
@@ -84,6 +96,17 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   s.contacts = std::make_unique<ContactsServiceImpl>(std::move(connection), s.pool.get());
   s.contacts->SetRateBudget(budget);
   s.resources = MakeResourceServices(transport, config.upstream, tokens, options, s.pool.get());
+  if (!config.webhook.event_log.empty()) {
+    auto log = webhooks::OpenSqliteEventLog(config.webhook.event_log);
+    if (!log.ok()) {
+      return absl::Status(log.status().code(),
+                          absl::StrCat("--event-log: ", log.status().message()));
+    }
+    s.event_log = *std::move(log);
+  }
+  EventsServiceOptions events_options;
+  events_options.heartbeat = config.webhook.watch_heartbeat;
+  s.events = std::make_unique<EventsServiceImpl>(s.event_log, s.pool.get(), events_options);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -106,13 +129,33 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
   s.resources->RegisterWith(&builder);
   s.catalog = std::make_unique<CatalogServiceImpl>();
   builder.RegisterService(s.catalog.get());
-  // The webhook listener (issue 6) plugs its status in here; until then
-  // CheckLocation reports "not configured".
+  // CheckLocation's view of the webhook listener: configured, reachable
+  // (the gateway probes its own /healthz), and what the event log holds for
+  // the location. The state outlives every call.
+  WebhookStatusProvider webhook_status = NoWebhookListener();
+  if (!config.webhook.listen.empty()) {
+    webhook_status = [state = &s](const std::string& location_id) {
+      WebhookStatus status;
+      status.configured = true;
+      if (const WebhookListener* listener = state->webhook_ready.load()) {
+        status.url = listener->url();
+        status.reachable = listener->ProbeHealthz(absl::Seconds(2));
+      }
+      if (state->event_log) {
+        if (auto summary = state->event_log->Summarize(location_id); summary.ok()) {
+          status.events_logged = summary->events;
+          status.last_event_time = summary->last_receive_time;
+        }
+      }
+      return status;
+    };
+  }
   s.diagnostics = std::make_unique<DiagnosticsServiceImpl>(
       std::make_shared<LocationDiagnostics>(transport, config.upstream, tokens, config.upstream_timeout,
-                                            NoWebhookListener()),
+                                            std::move(webhook_status)),
       s.pool.get());
   builder.RegisterService(s.diagnostics.get());
+  builder.RegisterService(s.events.get());
   s.server = builder.BuildAndStart();
   if (!s.server || gateway->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
@@ -121,6 +164,12 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const GatewayConfig& con
     (void)ContactsStreamedCounter();  // scraped as 0 before the first stream
     s.metrics = std::make_unique<MetricsServer>();
     if (auto started = s.metrics->Start(config.metrics_listen); !started.ok()) {
+      gateway->Shutdown(absl::ZeroDuration());
+      return started;
+    }
+  }
+  if (!config.webhook.listen.empty()) {
+    if (auto started = gateway->StartWebhooks(config); !started.ok()) {
       gateway->Shutdown(absl::ZeroDuration());
       return started;
     }
@@ -136,6 +185,40 @@ int Gateway::metrics_port() const {
   return state_ && state_->metrics ? state_->metrics->port() : 0;
 }
 
+absl::Status Gateway::StartWebhooks(const GatewayConfig& config) {
+  State& s = *state_;
+  if (!s.event_log) {
+    return absl::InvalidArgumentError(
+        "--webhook-listen needs --event-log FILE (an accepted webhook must survive a restart)");
+  }
+  // A config built in code (tests) may not have been resolved: GHL's keys.
+  const webhooks::WebhookKeys keys =
+      config.webhook.keys.ed25519.empty() && config.webhook.keys.rsa.empty()
+          ? webhooks::WebhookKeys::GhlProduction()
+          : config.webhook.keys;
+  auto verifier = webhooks::WebhookVerifier::Create(keys);
+  if (!verifier.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("webhook keys: ", verifier.status().message()));
+  }
+  webhooks::ReceiverOptions receiver_options;
+  receiver_options.window = config.webhook.window;
+  receiver_options.max_body_bytes = static_cast<size_t>(config.webhook.max_body_kb) << 10;
+  auto receiver = std::make_shared<webhooks::WebhookReceiver>(
+      std::shared_ptr<const webhooks::WebhookVerifier>(*std::move(verifier)), s.event_log,
+      receiver_options);
+  WebhookListenerOptions listener_options;
+  listener_options.max_body_bytes = receiver_options.max_body_bytes;
+  s.webhook_listener = std::make_unique<WebhookListener>(std::move(receiver), listener_options);
+  if (auto started = s.webhook_listener->Start(config.webhook.listen); !started.ok()) return started;
+  s.webhook_ready.store(s.webhook_listener.get());
+  return absl::OkStatus();
+}
+
+int Gateway::webhook_port() const {
+  return state_ && state_->webhook_listener ? state_->webhook_listener->port() : 0;
+}
+
 int Gateway::http_port() const {
   return state_ && state_->auth->callback ? state_->auth->callback->port() : 0;
 }
@@ -143,11 +226,17 @@ int Gateway::http_port() const {
 void Gateway::Shutdown(absl::Duration grace) {
   if (!state_ || state_->shut_down) return;
   state_->shut_down = true;
+  // Webhooks first: the port closes (GHL retries elsewhere or later) and the
+  // deliveries in flight finish their appends before anything else stops.
+  if (state_->webhook_listener) state_->webhook_listener->Stop();
   // A Start that could not listen left no server behind.
   if (state_->server) {
     state_->server->GetHealthCheckService()->SetServingStatus(false);
     // Streams end at their next page boundary with a resume token (issue 5).
     state_->contacts->StartDraining();
+    // WatchEvents streams end at their next message with the offset to
+    // resume after.
+    state_->events->StartDraining();
     state_->server->Shutdown(std::chrono::system_clock::now() +
                              std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
     state_->server->Wait();

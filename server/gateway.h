@@ -1,5 +1,6 @@
 // Gateway: the assembled ghl-gateway (transport, stub, connection, worker
-// pool, gRPC services, health, reflection) as one object, so the binary and
+// pool, gRPC services, health, reflection, the webhook listener and event
+// log) as one object, so the binary and
 // the in-process integration tests build exactly the same server.
 //
 // Thread-safety: Start/Shutdown from one thread; the server itself is
@@ -36,12 +37,16 @@ class Gateway {
   int http_port() const;
   /// The --metrics-listen port (0 without it).
   int metrics_port() const;
+  /// The --webhook-listen port (0 without it).
+  int webhook_port() const;
   /// Health goes NOT_SERVING, new calls are refused, running calls get up to
   /// `grace` to finish, then the rest are cancelled. Idempotent.
   void Shutdown(absl::Duration grace = absl::Seconds(10));
 
  private:
   Gateway() = default;
+  // The webhook receiver and its listener (--webhook-listen).
+  absl::Status StartWebhooks(const GatewayConfig& config);
   struct State;
   std::unique_ptr<State> state_;
   int port_ = 0;

@@ -39,6 +39,19 @@ bool IsLoopbackListen(const std::string& listen) {
   return host == "localhost" || absl::StartsWith(host, "127.") || host == "[::1]" || host == "::1";
 }
 
+absl::StatusOr<std::string> NormalizeListenAddress(absl::string_view flag,
+                                                   absl::string_view listen) {
+  const size_t colon = listen.rfind(':');
+  absl::string_view host = colon == absl::string_view::npos ? "" : listen.substr(0, colon);
+  absl::string_view port_text = colon == absl::string_view::npos ? listen : listen.substr(colon + 1);
+  int port = -1;
+  if (!absl::SimpleAtoi(port_text, &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag, ": expected host:port or a port, with a port in [0, 65535]"));
+  }
+  return absl::StrCat(host.empty() ? "127.0.0.1" : host, ":", port);
+}
+
 void AppendAuthOptions(std::vector<GatewayOption>* options) {
   options->push_back(Text("state", "GHL_STATE_FILE",
                           "SQLite state file: GHL credentials (encrypted) and caller API keys; "

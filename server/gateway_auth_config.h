@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace ghl::server {
@@ -72,6 +74,12 @@ absl::Status ResolveAuthConfig(const std::map<std::string, std::string>& env,
 
 /// Whether `listen` (host:port) is a loopback address.
 bool IsLoopbackListen(const std::string& listen);
+
+/// "PORT" or ":PORT" -> "127.0.0.1:PORT"; host:port unchanged (the HTTP
+/// listeners' address rule: a bare port is loopback).
+/// @return INVALID_ARGUMENT "--<flag>: ..." for a missing or out-of-range port.
+absl::StatusOr<std::string> NormalizeListenAddress(absl::string_view flag,
+                                                   absl::string_view listen);
 
 }  // namespace ghl::server
 

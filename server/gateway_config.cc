@@ -178,6 +178,7 @@ const std::vector<Option>& GatewayOptions() {
        }},
   };
     AppendAuthOptions(core);
+    AppendWebhookOptions(core);
     return core;
   }();
   return *options;
@@ -342,6 +343,7 @@ absl::StatusOr<GatewayConfig> ParseGatewayConfig(const std::vector<std::string>&
     for (auto& [loc, tok] : *tokens) config.tokens.emplace(loc, tok);
   }
   if (auto s = ResolveAuthConfig(env, &config); !s.ok()) return s;
+  if (auto s = ResolveWebhookConfig(&config); !s.ok()) return s;
   return config;
 }
 

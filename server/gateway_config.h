@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/gateway_auth_config.h"
+#include "server/gateway_webhook_config.h"
 
 namespace ghl::server {
 
@@ -62,6 +63,8 @@ struct GatewayConfig {
   GatewayAuthConfig auth;
   /// The --config file read (empty: none).
   std::string config_file;
+  /// Webhook listener, event log, verification keys (gateway_webhook_config.h).
+  GatewayWebhookConfig webhook;
   bool help = false;
 };
 

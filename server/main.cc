@@ -65,6 +65,10 @@ int main(int argc, char** argv) {
     std::cout << "ghl-gateway metrics on port " << (*gateway)->metrics_port() << " (/metrics)"
               << std::endl;
   }
+  if ((*gateway)->webhook_port() != 0) {
+    std::cout << "ghl-gateway webhooks on port " << (*gateway)->webhook_port()
+              << " (POST /webhooks/ghl), event log " << config->webhook.event_log << std::endl;
+  }
   if ((*gateway)->http_port() != 0) {
     std::cout << "ghl-gateway OAuth callback on port " << (*gateway)->http_port() << " (/oauth/callback)"
               << std::endl;

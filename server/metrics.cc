@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/ghl/core/clock.h"
+#include "server/gateway_auth_config.h"
 #include "server/http_listener.h"
 
 namespace ghl::server {
@@ -111,15 +112,7 @@ grpc::experimental::Interceptor* MetricsInterceptorFactory::CreateServerIntercep
 }
 
 absl::StatusOr<std::string> NormalizeMetricsListen(absl::string_view listen) {
-  const size_t colon = listen.rfind(':');
-  absl::string_view host = colon == absl::string_view::npos ? "" : listen.substr(0, colon);
-  absl::string_view port_text = colon == absl::string_view::npos ? listen : listen.substr(colon + 1);
-  int port = -1;
-  if (!absl::SimpleAtoi(port_text, &port) || port < 0 || port > 65535) {
-    return absl::InvalidArgumentError(
-        "--metrics-listen: expected host:port or a port, with a port in [0, 65535]");
-  }
-  return absl::StrCat(host.empty() ? "127.0.0.1" : host, ":", port);
+  return NormalizeListenAddress("metrics-listen", listen);
 }
 
 MetricsServer::MetricsServer(metrics::Registry* registry)
@@ -135,35 +128,16 @@ MetricsServer::~MetricsServer() { Stop(); }
 absl::Status MetricsServer::Start(const std::string& listen) {
   auto normalized = NormalizeMetricsListen(listen);
   if (!normalized.ok()) return normalized.status();
-  const size_t colon = normalized->rfind(':');
-  std::string host = normalized->substr(0, colon);
-  int port = 0;
-  (void)absl::SimpleAtoi(normalized->substr(colon + 1), &port);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
   server_->Get("/metrics", [registry = registry_](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");
     res.set_content(registry->Exposition(), "text/plain; version=0.0.4; charset=utf-8");
   });
-  port_ =
-      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
-  if (port_ <= 0) {
-    port_ = 0;
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", listen, " (--metrics-listen)"));
-  }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  // stop() is a no-op until the accept loop runs, so wait for it (bounded).
-  for (int i = 0; i < 10000 && !server_->is_running(); ++i) {
-    DefaultClock().SleepFor(absl::Milliseconds(1));
-  }
-  if (!server_->is_running()) return absl::DeadlineExceededError("the metrics listener did not start");
+  auto port = ServeInBackground(*server_, *normalized, "metrics-listen", &thread_);
+  if (!port.ok()) return port.status();
+  port_ = *port;
   return absl::OkStatus();
 }
 
-void MetricsServer::Stop() {
-  if (!thread_.joinable()) return;
-  server_->stop();
-  thread_.join();
-}
+void MetricsServer::Stop() { StopServing(*server_, &thread_); }
 
 }  // namespace ghl::server

@@ -84,14 +84,6 @@ OAuthCallbackServer::OAuthCallbackServer(std::shared_ptr<OAuthCallback> callback
 OAuthCallbackServer::~OAuthCallbackServer() { Stop(); }
 
 absl::Status OAuthCallbackServer::Start(const std::string& listen) {
-  const auto colon = listen.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {
-    return absl::InvalidArgumentError("--http-listen: expected host:port");
-  }
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
   server_->Get(
       "/oauth/callback", [cb = callback_](const httplib::Request& req, httplib::Response& res) {
         std::multimap<std::string, std::string> query(req.params.begin(), req.params.end());
@@ -103,26 +95,12 @@ absl::Status OAuthCallbackServer::Start(const std::string& listen) {
   server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain; charset=utf-8");
   });
-  port_ =
-      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
-  if (port_ <= 0) {
-    port_ = 0;
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", listen, " (--http-listen)"));
-  }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  // stop() is a no-op until the accept loop runs, so wait for it (bounded).
-  for (int i = 0; i < 10000 && !server_->is_running(); ++i) {
-    DefaultClock().SleepFor(absl::Milliseconds(1));
-  }
-  if (!server_->is_running())
-    return absl::DeadlineExceededError("the OAuth callback listener did not start");
+  auto port = ServeInBackground(*server_, listen, "http-listen", &thread_);
+  if (!port.ok()) return port.status();
+  port_ = *port;
   return absl::OkStatus();
 }
 
-void OAuthCallbackServer::Stop() {
-  if (!thread_.joinable()) return;
-  server_->stop();
-  thread_.join();
-}
+void OAuthCallbackServer::Stop() { StopServing(*server_, &thread_); }
 
 }  // namespace ghl::server

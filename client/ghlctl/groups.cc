@@ -95,6 +95,7 @@ const std::vector<CommandGroup>& CommandGroups() {
       MakeTagsGroup(),     MakeSearchGroup(),    MakeUpsertGroup(),   MakeDuplicateGroup(),
       MakeBusinessGroup(), MakeFollowersGroup(), MakeCampaignsGroup(), MakeWorkflowsGroup(),
       MakeKeysGroup(),     MakeAuthGroup(),      MakeSyncGroup(),      MakeDoctorGroup(),
+      MakeWatchGroup(),
   };
   return *kGroups;
 }

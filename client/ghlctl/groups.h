@@ -244,6 +244,8 @@ CommandGroup MakeWorkflowsGroup();
 CommandGroup MakeSyncGroup();
 /// `ghlctl doctor` (doctor_commands.cc).
 CommandGroup MakeDoctorGroup();
+/// `ghlctl watch` (watch_commands.cc).
+CommandGroup MakeWatchGroup();
 
 }  // namespace ghl::client::ghlctl
 

@@ -118,10 +118,9 @@ class Subprocess {
     waitpid(pid_, nullptr, 0);
     pid_ = -1;
   }
-  /// Sends `signal` to the child only (e.g. SIGTERM for a clean stop);
-  /// Wait() then reaps it.
+  /// Sends `signal` to the child's process group (Wait() reaps it).
   void Signal(int signal) {
-    if (pid_ > 0) kill(pid_, signal);
+    if (pid_ > 0) kill(-pid_, signal);
   }
   bool running() const { return pid_ > 0 && kill(pid_, 0) == 0; }
   std::string log() const { return ReadFile(log_path_); }

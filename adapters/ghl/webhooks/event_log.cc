@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "adapters/ghl/webhooks/event_log_internal.h"
 #include "adapters/ghl/webhooks/openssl_keys.h"
 
@@ -89,6 +90,19 @@ class InMemoryEventLog final : public EventLog {
         out.events.push_back(event);
         if (static_cast<int>(out.events.size()) == limit) break;
       }
+    }
+    return out;
+  }
+
+  absl::StatusOr<LocationSummary> Summarize(absl::string_view location_id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    LocationSummary out;
+    for (const v1::Event& event : events_) {
+      if (event.location_id() != location_id) continue;
+      ++out.events;
+      out.last_receive_time = std::max(
+          out.last_receive_time, absl::FromUnixMillis(google::protobuf::util::TimeUtil::TimestampToMilliseconds(
+                                     event.receive_time())));
     }
     return out;
   }

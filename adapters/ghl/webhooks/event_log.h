@@ -27,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "ghl/contacts/v1/events_service.pb.h"
 
 namespace ghl::webhooks {
@@ -44,6 +45,13 @@ struct ReadResult {
   int64_t read_offset = 0;
 };
 
+/// What the log holds for one location (ghlctl doctor's webhook check).
+struct LocationSummary {
+  int64_t events = 0;  ///< events of the location
+  /// When the newest of them was received (InfinitePast: none).
+  absl::Time last_receive_time = absl::InfinitePast();
+};
+
 class EventLog {
  public:
   virtual ~EventLog() = default;
@@ -59,6 +67,10 @@ class EventLog {
   virtual absl::StatusOr<ReadResult> Read(absl::string_view location_id,
                                           const std::vector<ghl::contacts::v1::EventType>& types,
                                           int64_t after_offset, int limit) = 0;
+
+  /// How many events of `location_id` the log holds, and the newest one's
+  /// receive time.
+  virtual absl::StatusOr<LocationSummary> Summarize(absl::string_view location_id) = 0;
 
   /// The offset of the newest event (0 when empty).
   virtual int64_t LastOffset() = 0;

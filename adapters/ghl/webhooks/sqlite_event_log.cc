@@ -253,6 +253,22 @@ absl::StatusOr<ReadResult> SqliteEventLog::Read(absl::string_view location_id,
   return out;
 }
 
+absl::StatusOr<LocationSummary> SqliteEventLog::Summarize(absl::string_view location_id) {
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  auto stmt =
+      db_->Prepare("SELECT COUNT(*), MAX(receive_time) FROM events WHERE location_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->BindText(1, location_id);
+  auto row = (*stmt)->Step();
+  if (!row.ok()) return row.status();
+  LocationSummary out;
+  if (*row) {
+    out.events = (*stmt)->ColumnInt64(0);
+    if (!(*stmt)->ColumnIsNull(1)) out.last_receive_time = absl::FromUnixMillis((*stmt)->ColumnInt64(1));
+  }
+  return out;
+}
+
 int64_t SqliteEventLog::LastOffset() { return last_offset_.load(); }
 
 int SqliteEventLog::Subscribe(std::function<void(int64_t)> listener) {

@@ -60,6 +60,7 @@ class SqliteEventLog final : public EventLog {
   absl::StatusOr<ReadResult> Read(absl::string_view location_id,
                                   const std::vector<ghl::contacts::v1::EventType>& types,
                                   int64_t after_offset, int limit) override;
+  absl::StatusOr<LocationSummary> Summarize(absl::string_view location_id) override;
   int64_t LastOffset() override;
   int Subscribe(std::function<void(int64_t last_offset)> listener) override;
   void Unsubscribe(int id) override;

@@ -101,7 +101,7 @@ TEST_F(GroupParseTest, EveryGroupAndSubcommandHasHelp) {
   }
   EXPECT_THAT(names, ::testing::ElementsAre("catalog", "tasks", "notes", "appointments", "tags", "search", "upsert",
                                             "duplicate", "business", "followers", "campaigns", "workflows", "keys",
-                                            "auth", "sync", "doctor"));
+                                            "auth", "sync", "doctor", "watch"));
 }
 
 TEST_F(GroupParseTest, GlobalFlagsAnywhere) {

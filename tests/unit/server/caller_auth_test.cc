@@ -9,6 +9,8 @@
 #include <google/protobuf/descriptor.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+
 #include "adapters/ghl/auth/sqlite_db.h"
 #include "ghl/api/v1/annotations.pb.h"
 #include "ghl/contacts/v1/contacts_service.grpc.pb.h"
@@ -28,6 +30,8 @@ TEST(RequiredScopeTest, ComesFromTheAnnotationOfEveryMethod) {
   EXPECT_EQ(RequiredScope("/ghl.contacts.v1.ContactsService/GetContact"), "contacts.readonly");
   EXPECT_EQ(RequiredScope("/ghl.contacts.v1.ContactsService/CreateContact"), "contacts.write");
   EXPECT_EQ(RequiredScope("/ghl.contacts.v1.TasksService/DeleteTask"), "contacts.write");
+  // Served from the gateway's event log: its caller_scope option (issue 6).
+  EXPECT_EQ(RequiredScope("/ghl.contacts.v1.EventsService/WatchEvents"), "contacts.readonly");
   EXPECT_EQ(RequiredScope("/grpc.health.v1.Health/Check"), std::nullopt);
   EXPECT_EQ(RequiredScope("/nonsense"), std::nullopt);
   // DiagnosticsService reads a contact without adapting one GHL operation:
@@ -45,6 +49,32 @@ TEST(RequiredScopeTest, ComesFromTheAnnotationOfEveryMethod) {
     EXPECT_EQ(RequiredScope(name), m->options().GetExtension(ghl::api::v1::operation).scope())
         << name;
   }
+}
+
+// No method of the gateway's own services is left open by omission: every
+// one whose request names a location_id has a scope, from its operation or
+// its caller_scope annotation. (CatalogService describes the API itself and
+// takes no location, so it needs none.)
+TEST(RequiredScopeTest, EveryMethodTakingALocationHasAScope) {
+  (void)RequiredScope("/ghl.contacts.v1.ContactsService/GetContact");  // links every service
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  int checked = 0;
+  for (const char* service :
+       {"ContactsService", "TasksService", "NotesService", "AppointmentsService", "TagsService",
+        "EventsService", "DiagnosticsService", "CatalogService"}) {
+    const auto* descriptor = pool->FindServiceByName(std::string("ghl.contacts.v1.") + service);
+    ASSERT_NE(descriptor, nullptr) << service;
+    for (int i = 0; i < descriptor->method_count(); ++i) {
+      const auto* m = descriptor->method(i);
+      if (m->input_type()->FindFieldByName("location_id") == nullptr) continue;
+      const std::string name = absl::StrCat("/", descriptor->full_name(), "/", m->name());
+      const auto scope = RequiredScope(name);
+      EXPECT_TRUE(scope.has_value() && (*scope == "contacts.readonly" || *scope == "contacts.write"))
+          << name << " has no caller scope";
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 30);
 }
 
 class AuthorizeCallTest : public ::testing::Test {

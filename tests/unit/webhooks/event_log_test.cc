@@ -113,6 +113,27 @@ TEST_P(EventLogContractTest, DuplicatesReportTheOriginalOffsetAndWriteNothing) {
   EXPECT_EQ(log_->Read("", {}, 0, 100)->events.size(), 4u);
 }
 
+TEST_P(EventLogContractTest, SummarizeCountsALocationsEventsAndItsNewestReceiveTime) {
+  auto empty = log_->Summarize("A");
+  ASSERT_THAT(empty.status(), IsOk());
+  EXPECT_EQ(empty->events, 0);
+  EXPECT_EQ(empty->last_receive_time, absl::InfinitePast());
+  for (int i = 0; i < 5; ++i) {
+    v1::Event e = MakeEvent(absl::StrCat("s", i), i % 2 == 0 ? "A" : "B");
+    e.mutable_receive_time()->set_seconds(1700000000 + 10 * i);
+    ASSERT_THAT(log_->Append(e, "").status(), IsOk());
+  }
+  // A duplicate delivery is not counted twice.
+  ASSERT_TRUE(log_->Append(MakeEvent("s0", "A"), "")->duplicate);
+  auto a = log_->Summarize("A");
+  ASSERT_THAT(a.status(), IsOk());
+  EXPECT_EQ(a->events, 3);  // s0, s2, s4
+  EXPECT_EQ(a->last_receive_time, absl::FromUnixSeconds(1700000040));
+  auto b = log_->Summarize("B");
+  EXPECT_EQ(b->events, 2);
+  EXPECT_EQ(b->last_receive_time, absl::FromUnixSeconds(1700000030));
+}
+
 TEST_P(EventLogContractTest, ReadFiltersByLocationAndTypeWithReadOffset) {
   // 1 A contact, 2 B contact, 3 A task, 4 B task, 5 A note, 6 B contact
   const std::vector<std::pair<std::string, v1::EventType>> events = {

@@ -39,6 +39,7 @@ class FailingEventLog : public EventLog {
                                   int) override {
     return ReadResult{};
   }
+  absl::StatusOr<LocationSummary> Summarize(absl::string_view) override { return LocationSummary{}; }
   int64_t LastOffset() override { return 0; }
   int Subscribe(std::function<void(int64_t)>) override { return 1; }
   void Unsubscribe(int) override {}
