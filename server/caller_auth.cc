@@ -135,12 +135,14 @@ std::optional<std::string> RequiredScope(absl::string_view method) {
     return std::nullopt;
   }
   const auto& options = descriptor->options();
-  if (options.HasExtension(ghl::api::v1::operation)) {
-    return options.GetExtension(ghl::api::v1::operation).scope();
-  }
-  // Served from the gateway's own state (the event log), not a GHL call.
+  // The caller's scope when it is set apart from GHL's: methods served from
+  // the gateway's own state (the event log, diagnostics) and operations
+  // GHL's spec gives no scope.
   if (options.HasExtension(ghl::api::v1::caller_scope)) {
     return options.GetExtension(ghl::api::v1::caller_scope);
+  }
+  if (options.HasExtension(ghl::api::v1::operation)) {
+    return options.GetExtension(ghl::api::v1::operation).scope();
   }
   return std::nullopt;
 }

@@ -37,6 +37,9 @@ TEST(RequiredScopeTest, ComesFromTheAnnotationOfEveryMethod) {
   // DiagnosticsService reads a contact without adapting one GHL operation:
   // not open, it needs the read scope.
   EXPECT_EQ(RequiredScope("/ghl.contacts.v1.DiagnosticsService/CheckLocation"), "contacts.readonly");
+  // GHL's spec names no scope for the bulk writes; a caller needs write.
+  EXPECT_EQ(RequiredScope("/ghl.contacts.v1.ContactsService/BulkUpdateBusiness"), "contacts.write");
+  EXPECT_EQ(RequiredScope("/ghl.contacts.v1.TagsService/BulkUpdateTags"), "contacts.write");
   // Every annotated method of the contacts service resolves to the same scope
   // as its annotation (no hand list anywhere).
   const auto* service = ghl::contacts::v1::ContactsService::service_full_name();
@@ -46,7 +49,10 @@ TEST(RequiredScopeTest, ComesFromTheAnnotationOfEveryMethod) {
   for (int i = 0; i < descriptor->method_count(); ++i) {
     const auto* m = descriptor->method(i);
     const std::string name = std::string("/") + service + "/" + m->name();
-    EXPECT_EQ(RequiredScope(name), m->options().GetExtension(ghl::api::v1::operation).scope())
+    const auto& options = m->options();
+    EXPECT_EQ(RequiredScope(name), options.HasExtension(ghl::api::v1::caller_scope)
+                                       ? options.GetExtension(ghl::api::v1::caller_scope)
+                                       : options.GetExtension(ghl::api::v1::operation).scope())
         << name;
   }
 }
