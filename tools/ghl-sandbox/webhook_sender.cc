@@ -95,6 +95,13 @@ absl::StatusOr<std::unique_ptr<WebhookSender>> WebhookSender::Create(WebhookOpti
   if (!options.url.empty()) {
     absl::Status s = sender->Configure(options.url, std::nullopt);
     if (!s.ok()) return s;
+  } else if (!options.key_dir.empty()) {
+    // A key dir given without a URL: its keys exist from the start, so a
+    // gateway can be started on them before POST /_sandbox/webhooks sets the
+    // URL (tools/quickstart does that, since the URL's port comes later).
+    std::lock_guard<std::mutex> lock(sender->mu_);
+    absl::Status s = sender->LoadKeysLocked();
+    if (!s.ok()) return s;
   }
   for (int i = 0; i < options.delivery_threads; ++i) {
     sender->shards_.push_back(std::make_unique<Shard>());

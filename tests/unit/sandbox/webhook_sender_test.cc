@@ -4,6 +4,8 @@
 // queue bound, run-time configuration.
 #include "tools/ghl-sandbox/webhook_sender.h"
 
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -104,6 +106,24 @@ WebhookStats WaitForStats(const WebhookSender& sender,
   }
   EXPECT_TRUE(done(s)) << "webhook stats did not reach the expected state";
   return s;
+}
+
+// A key dir given without a URL holds its keys from the start (a gateway is
+// started on them before the URL is set), and a later URL signs with them.
+TEST(WebhookSenderTest, AKeyDirWithoutAUrlIsCreatedAtStart) {
+  const std::string dir = TempDir();
+  auto sender = MakeSender(Options("", dir));
+  ASSERT_NE(sender, nullptr);
+  for (const char* file : {"ed25519.pem", "ed25519.pub.pem", "rsa.pem", "rsa.pub.pem"}) {
+    EXPECT_TRUE(std::ifstream(dir + "/" + file).good()) << file;
+  }
+  std::ifstream in(dir + "/ed25519.pub.pem");
+  const std::string before((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Receiver receiver;
+  ASSERT_TRUE(sender->Configure(receiver.url(), std::nullopt).ok());
+  std::ifstream again(dir + "/ed25519.pub.pem");
+  const std::string after((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(before, after);  // the same keys, not new ones
 }
 
 TEST(WebhookSenderTest, SignsTheExactBytesItSendsWithBothSchemes) {
