@@ -161,7 +161,10 @@ void RunCrash(int signal) {
       resend.push_back(i);
     }
   }
-  EXPECT_FALSE(resend.empty()) << "the kill came after every delivery";
+  // A SIGKILL at the seeded point always cuts some deliveries off. A SIGTERM
+  // drains: deliveries on connections already open may all still be
+  // answered (and logged) before the gateway exits, which is the point.
+  if (signal == SIGKILL) EXPECT_FALSE(resend.empty()) << "the kill came after every delivery";
 
   // Round 2: a restart on the same log; every delivery without a 200 again.
   gateway = std::make_unique<GatewayProcess>(dir, webhook_port, 2);
