@@ -31,16 +31,19 @@ constexpr char kCustomKeyPrefix[] = "customField.key:";
 
 // Calling codes of the countries the mapping accepts as a default country:
 // the demo data's nine locales and a few more. NANP countries drop a
-// leading trunk "1", the others a leading "0".
+// leading trunk "1", the others a leading "0", except Italy, which has no
+// trunk prefix: its national numbers keep their "0" after +39
+// ("06 1234 5678" is +39 06 1234 5678).
 struct CallingCode {
   const char* country;
   const char* code;
   bool nanp;
+  bool keeps_zero = false;
 };
 constexpr CallingCode kCallingCodes[] = {
     {"US", "1", true},   {"CA", "1", true},   {"MX", "52", false}, {"BR", "55", false}, {"FR", "33", false},
     {"DE", "49", false}, {"JP", "81", false}, {"IN", "91", false}, {"AE", "971", false}, {"CN", "86", false},
-    {"GB", "44", false}, {"ES", "34", false}, {"IT", "39", false}, {"NL", "31", false}, {"AU", "61", false},
+    {"GB", "44", false}, {"ES", "34", false}, {"IT", "39", false, true}, {"NL", "31", false}, {"AU", "61", false},
 };
 
 const CallingCode* FindCallingCode(absl::string_view country) {
@@ -637,7 +640,7 @@ absl::StatusOr<std::string> NormalizeE164(absl::string_view phone, absl::string_
     if (IsNanpLike(*cc)) {
       if (digits.size() == 11 && digits[0] == '1') digits = digits.substr(1);
       if (digits.size() != 10) return absl::InvalidArgumentError("e164: a NANP number has 10 digits");
-    } else {
+    } else if (!cc->keeps_zero) {
       while (!digits.empty() && digits[0] == '0') digits = digits.substr(1);
     }
     digits = absl::StrCat(cc->code, digits);

@@ -93,6 +93,10 @@ TEST(FieldMappingTransforms, E164AcrossTheDemoLocales) {
   EXPECT_EQ(*NormalizeE164("(11) 91234-5678", "BR"), "+5511912345678");
   EXPECT_EQ(*NormalizeE164("55 1234 5678", "MX"), "+525512345678");
   EXPECT_EQ(*NormalizeE164("010 1234 5678", "CN"), "+861012345678");
+  // Italy has no trunk prefix: the leading 0 of a landline stays after +39.
+  EXPECT_EQ(*NormalizeE164("06 1234 5678", "IT"), "+390612345678");
+  EXPECT_EQ(*NormalizeE164("+39 06 1234 5678", "US"), "+390612345678");
+  EXPECT_EQ(*NormalizeE164("347 123 4567", "IT"), "+393471234567");
   // Failures say why, never echo the number.
   EXPECT_THAT(NormalizeE164("call me", "US"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("characters")));
   EXPECT_THAT(NormalizeE164("555-0134", "US"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("10 digits")));
