@@ -1,5 +1,11 @@
 #include "client/contact_sync.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -33,7 +39,37 @@ bool NoEventLog(const absl::Status& s) {
   return absl::IsUnimplemented(s) || absl::IsFailedPrecondition(s);
 }
 
+absl::StatusOr<int> LockFile(const std::string& what, const std::string& path) {
+  const std::string lock = path + ".lock";
+  const int fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::FailedPreconditionError(absl::StrCat("cannot open ", lock, ": ", std::strerror(errno)));
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    close(fd);
+    if (error == EWOULDBLOCK) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the ", what, " ", path, " is in use by another ghlctl sync (one sync per state file and sink at a time)"));
+    }
+    return absl::FailedPreconditionError(absl::StrCat("cannot lock ", lock, ": ", std::strerror(error)));
+  }
+  return fd;
+}
+
 }  // namespace
+
+absl::StatusOr<std::shared_ptr<void>> LockSync(const std::string& state_path, const std::string& sink_path) {
+  absl::StatusOr<int> state = LockFile("state file", state_path);
+  if (!state.ok()) return state.status();
+  absl::StatusOr<int> sink = LockFile("sink", sink_path);
+  if (!sink.ok()) {
+    close(*state);
+    return sink.status();
+  }
+  return std::shared_ptr<void>(nullptr, [a = *state, b = *sink](void*) {
+    close(b);
+    close(a);
+  });
+}
 
 absl::Status SyncState::Save(const std::string& path) const {
   rapidjson::StringBuffer buffer;

@@ -143,6 +143,13 @@ class ContactSync {
   WallClock wall_;
 };
 
+/// Holds exclusive locks (flock) on `<state>.lock` and `<sink path>.lock` for
+/// its lifetime, so two syncs on one state file or one sink never run at
+/// once: each would commit its own view of the sink and the later commit
+/// would bring back records the other deleted.
+/// @return FAILED_PRECONDITION naming the file when another sync holds it.
+absl::StatusOr<std::shared_ptr<void>> LockSync(const std::string& state_path, const std::string& sink_path);
+
 }  // namespace ghl::client
 
 #endif  // GHL_CLIENT_CONTACT_SYNC_H_

@@ -152,5 +152,23 @@ TEST(SyncStateFile, RoundTripAndMalformed) {
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("bad.json is not a sync state file")));
 }
 
+TEST(SyncLock, OneSyncPerStateFileAndSink) {
+  testing::TempDir dir;
+  auto first = LockSync(dir.File("s.json"), dir.File("r.jsonl"));
+  ASSERT_THAT(first.status(), IsOk());
+  // Another sync on the same state file, or on the same sink with another
+  // state file, is refused while the first holds its locks.
+  EXPECT_THAT(LockSync(dir.File("s.json"), dir.File("other.jsonl")),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("state file " + dir.File("s.json") + " is in use by another ghlctl sync")));
+  EXPECT_THAT(LockSync(dir.File("s2.json"), dir.File("r.jsonl")),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("sink " + dir.File("r.jsonl") + " is in use by another ghlctl sync")));
+  // The failed attempt released the state lock it had taken.
+  EXPECT_THAT(LockSync(dir.File("s2.json"), dir.File("r2.jsonl")).status(), IsOk());
+  first->reset();
+  EXPECT_THAT(LockSync(dir.File("s.json"), dir.File("r.jsonl")).status(), IsOk());
+}
+
 }  // namespace
 }  // namespace ghl::client
