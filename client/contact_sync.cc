@@ -88,6 +88,8 @@ absl::Status SyncState::Save(const std::string& path) const {
   w.Int64(event_offset);
   w.Key("runs");
   w.Int64(runs);
+  w.Key("pageSize");
+  w.Int64(page_size);
   str("sink", sink);
   w.EndObject();
   absl::StatusOr<std::unique_ptr<OutputFile>> file = OutputFile::Create(path);
@@ -127,6 +129,8 @@ absl::StatusOr<SyncState> SyncState::Load(const std::string& path) {
       !num("eventOffset", &s.event_offset) || !num("runs", &s.runs) || !str("sink", &s.sink)) {
     return bad("a member is missing or has the wrong type");
   }
+  // Optional (state files written before it was recorded lack it).
+  if (d.HasMember("pageSize") && !num("pageSize", &s.page_size)) return bad("pageSize is not a count");
   if (s.phase != kInitial && s.phase != kIncremental) return bad("phase is neither initial nor incremental");
   if (s.phase == kIncremental && !ParseRfc3339(s.cursor).ok()) return bad("cursor is not an RFC 3339 date-time");
   return s;
@@ -263,9 +267,12 @@ absl::Status ContactSync::Initial(RankrSink& sink, SyncState& state, SyncReport&
     }
     state.cursor = FormatRfc3339Millis(wall_start);
   }
+  // A resume token continues only the listing it was issued for: a resumed
+  // run keeps that listing's page size, whatever --page-size says now.
+  if (state.resume_token.empty() || state.page_size <= 0) state.page_size = options_.page_size;
   v1::SearchContactsRequest request;
   request.set_location_id(options_.location_id);
-  request.set_page_size(options_.page_size);
+  request.set_page_size(static_cast<int32_t>(state.page_size));
   request.set_resume_token(state.resume_token);
   v1::SearchSort* sort = request.add_sort();
   sort->set_field("dateAdded");
@@ -313,6 +320,7 @@ absl::Status ContactSync::Initial(RankrSink& sink, SyncState& state, SyncReport&
   if (!s.ok()) return s;
   state.phase = kIncremental;
   state.resume_token.clear();
+  state.page_size = 0;
   ++state.runs;
   return state.Save(options_.state_path);
 }

@@ -55,6 +55,10 @@ struct SyncState {
   std::string phase = "initial";
   /// initial: the resume token after the last committed page ("" = start).
   std::string resume_token;
+  /// initial: the page size the resume token was issued for (a token only
+  /// continues the listing it came from, so a resumed run keeps it whatever
+  /// --page-size says; 0 = not recorded).
+  int64_t page_size = 0;
   /// The next incremental run asks for dateUpdated >= cursor - overlap
   /// (RFC 3339): the start time of the last completed run.
   std::string cursor;

@@ -372,8 +372,8 @@ bool StateShowsCommittedInitialPage(const std::string& path) {
 }
 
 // The ghlctl binary killed (SIGKILL) during the initial sync, after at
-// least one committed batch: the same command resumes and ends equal, with
-// no duplicates. Then `--every` runs until SIGTERM and exits 0.
+// least one committed batch: the same command (even with another
+// --page-size) resumes and ends equal, with no duplicates. Then `--every` runs until SIGTERM and exits 0.
 TEST_F(SyncTest, KilledInitialSyncResumesAndEveryStopsOnSigterm) {
   const std::string jsonl = dir_ + "/rankr.jsonl", state = dir_ + "/state.json";
   const std::string gateway = stack_->gateway().address();
@@ -395,7 +395,10 @@ TEST_F(SyncTest, KilledInitialSyncResumesAndEveryStopsOnSigterm) {
   EXPECT_GT(partial.size(), 0u);
   EXPECT_LT(partial.size(), want.size());  // killed mid-run (100 pages at 50 ms each)
   {
-    std::vector<std::string> fast(args.begin(), args.end() - 2);  // no --page-delay
+    // No --page-delay, and the default --page-size: the resumed run keeps
+    // the page size its resume token was issued for.
+    std::vector<std::string> fast(args.begin(), args.end() - 6);
+    fast.insert(fast.end(), {"--batch-pages", "1"});
     Subprocess sync(fast, dir_ + "/sync2.log");
     EXPECT_EQ(sync.Wait(), 0) << sync.log();
     EXPECT_NE(sync.log().find("initial sync: "), std::string::npos) << sync.log();
