@@ -91,6 +91,7 @@ absl::Status SyncState::Save(const std::string& path) const {
   w.Key("pageSize");
   w.Int64(page_size);
   str("sink", sink);
+  str("mapping", mapping);
   w.EndObject();
   absl::StatusOr<std::unique_ptr<OutputFile>> file = OutputFile::Create(path);
   if (!file.ok()) return file.status();
@@ -129,8 +130,9 @@ absl::StatusOr<SyncState> SyncState::Load(const std::string& path) {
       !num("eventOffset", &s.event_offset) || !num("runs", &s.runs) || !str("sink", &s.sink)) {
     return bad("a member is missing or has the wrong type");
   }
-  // Optional (state files written before it was recorded lack it).
+  // Optional (state files written before they were recorded lack them).
   if (d.HasMember("pageSize") && !num("pageSize", &s.page_size)) return bad("pageSize is not a count");
+  if (d.HasMember("mapping") && !str("mapping", &s.mapping)) return bad("mapping is not a string");
   if (s.phase != kInitial && s.phase != kIncremental) return bad("phase is neither initial nor incremental");
   if (s.phase == kIncremental && !ParseRfc3339(s.cursor).ok()) return bad("cursor is not an RFC 3339 date-time");
   return s;
@@ -169,12 +171,20 @@ absl::StatusOr<SyncReport> ContactSync::Run(RankrSink& sink) const {
                                                         state.sink, ", not ", options_.sink,
                                                         "; each sink needs its own --state file"));
     }
+    if (!state.mapping.empty() && state.mapping != mapping_.Fingerprint()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          options_.state_path, " and its sink ", state.sink, " were made with another mapping (fingerprint ",
+          state.mapping, ", this one ", mapping_.Fingerprint(),
+          "); records it does not rewrite would keep the old mapping's values: sync a new mapping into a new "
+          "--sink and --state"));
+    }
   } else if (absl::IsNotFound(loaded.status())) {
     state.location_id = options_.location_id;
     state.sink = options_.sink;
   } else {
     return loaded.status();
   }
+  state.mapping = mapping_.Fingerprint();
   SyncReport report;
   report.initial = state.phase == kInitial;
   absl::Status status = report.initial ? Initial(sink, state, report) : Incremental(sink, state, report);

@@ -70,6 +70,10 @@ struct SyncState {
   int64_t runs = 0;
   /// The sink this state describes (the --sink value).
   std::string sink;
+  /// FieldMapping::Fingerprint of the mapping the sink's records were made
+  /// with ("" = not recorded): another mapping is refused, since records it
+  /// did not rewrite would keep the old mapping's values.
+  std::string mapping;
 
   /// Writes atomically (temporary file, fsync, rename).
   absl::Status Save(const std::string& path) const;

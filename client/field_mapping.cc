@@ -603,6 +603,25 @@ RankrRecord FieldMapping::Apply(const v1::Contact& contact) const {
   return record;
 }
 
+std::string FieldMapping::Fingerprint() const {
+  // FNV-1a 64 over a canonical text: stable across builds and machines.
+  std::string canonical;
+  for (const auto& [key, id] : key_ids_) absl::StrAppend(&canonical, "key\x1f", key, "\x1f", id, "\x1e");
+  for (const MappingEntry& e : entries_) {
+    absl::StrAppend(&canonical, e.source, "\x1f", e.target, "\x1f", RankrTypeName(e.type));
+    for (const Transform& t : e.transforms) {
+      absl::StrAppend(&canonical, "\x1f", static_cast<int>(t.kind), "(", t.arg, ")");
+    }
+    absl::StrAppend(&canonical, "\x1e");
+  }
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : canonical) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return absl::StrCat(absl::Hex(hash, absl::kZeroPad16));
+}
+
 bool KnownCallingCountry(absl::string_view country) { return FindCallingCode(country) != nullptr; }
 
 absl::StatusOr<std::string> NormalizeE164(absl::string_view phone, absl::string_view default_country) {

@@ -134,6 +134,10 @@ class FieldMapping {
   std::vector<std::string> SourceValues(const ghl::contacts::v1::Contact& contact) const;
 
   const std::vector<MappingEntry>& entries() const { return entries_; }
+  /// 16 hex digits that change whenever the records the mapping makes could
+  /// (sources, targets, types, transforms and their arguments, key lines;
+  /// not comments, spacing or line numbers). A sync keeps it in its state.
+  std::string Fingerprint() const;
 
  private:
   const rapidjson::Value* FindSource(const rapidjson::Value& doc, const MappingEntry& entry) const;

@@ -129,7 +129,7 @@ int RunSync(const Empty&, const FlagValues& flags, const GroupContext& context) 
   if (!mapping.ok()) return FailWith(context, mapping.status(), kExitUsage);
 
   absl::StatusOr<std::shared_ptr<void>> lock = LockSync(parsed->options.state_path, parsed->sink.path);
-  if (!lock.ok()) return FailWith(context, lock.status(), kExitRpcError);
+  if (!lock.ok()) return FailWith(context, lock.status(), kExitLocalError);
 
   const std::atomic<bool>* stop =
       context.options->catch_stop_signals ? context.options->catch_stop_signals() : nullptr;

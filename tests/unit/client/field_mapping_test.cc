@@ -76,6 +76,22 @@ TEST(FieldMappingParse, AcceptsJsonAndProtoNamesAndTheSample) {
   EXPECT_THAT(FieldMapping::Load("/nonexistent/x.map"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("x.map")));
 }
 
+TEST(FieldMappingParse, FingerprintChangesWithWhatTheRecordsHold) {
+  const auto fp = [](const std::string& text) {
+    absl::StatusOr<FieldMapping> m = FieldMapping::Parse("m.map", text);
+    EXPECT_TRUE(m.ok()) << m.status();
+    return m.ok() ? m->Fingerprint() : std::string();
+  };
+  const std::string base = fp("key k ID1\nemail -> email string | trim | lower\n");
+  EXPECT_EQ(base.size(), 16u);
+  EXPECT_EQ(fp("# comment\n\nkey  k  ID1\nemail   ->  email  string |trim|lower\n"), base);
+  EXPECT_NE(fp("key k ID1\nemail -> email string | trim\n"), base);
+  EXPECT_NE(fp("key k ID2\nemail -> email string | trim | lower\n"), base);
+  EXPECT_NE(fp("key k ID1\nemail -> mail string | trim | lower\n"), base);
+  EXPECT_NE(fp("key k ID1\nphone -> email string\n"), fp("key k ID1\nphone -> email string | e164(US)\n"));
+  EXPECT_NE(fp("phone -> p string | e164(US)\n"), fp("phone -> p string | e164(GB)\n"));
+}
+
 TEST(FieldMappingTransforms, E164AcrossTheDemoLocales) {
   // The demo's numbers are already international (+ and 9-13 digits).
   EXPECT_EQ(*NormalizeE164("+9713102459047", "US"), "+9713102459047");
