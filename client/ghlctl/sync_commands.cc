@@ -62,7 +62,9 @@ error, 3 the sink cannot be opened, 130 stopped by a signal during a run.
 
 absl::StatusOr<absl::Duration> ParseDurationFlag(absl::string_view flag, absl::string_view text, bool allow_zero) {
   absl::Duration d;
-  if (!absl::ParseDuration(text, &d) || d < absl::ZeroDuration() || (!allow_zero && d == absl::ZeroDuration())) {
+  // absl also parses "inf": --every inf would run once and then wait forever.
+  if (!absl::ParseDuration(text, &d) || d < absl::ZeroDuration() || d == absl::InfiniteDuration() ||
+      (!allow_zero && d == absl::ZeroDuration())) {
     return absl::InvalidArgumentError(
         absl::StrCat("--", flag, ": '", text, "' is not a ", allow_zero ? "" : "positive ", "duration (e.g. 30s, 15m, 1h)"));
   }

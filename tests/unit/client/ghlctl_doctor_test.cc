@@ -179,6 +179,10 @@ TEST_F(DoctorTest, SyncUsageErrorsNameTheFlag) {
   EXPECT_THAT(err_.str(), HasSubstr("--sink 'csv:x': expected jsonl:PATH or sqlite:PATH"));
   EXPECT_EQ(with({"--sink", "jsonl:x", "--every", "soon"}), kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("--every: 'soon' is not a positive duration"));
+  EXPECT_EQ(with({"--sink", "jsonl:x", "--every", "inf"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--every: 'inf' is not a positive duration"));
+  EXPECT_EQ(with({"--sink", "jsonl:x", "--overlap", "inf"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--overlap: 'inf' is not a duration"));
   EXPECT_EQ(with({"--sink", "jsonl:x", "--every", "1h", "--once"}), kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("--once and --every exclude each other"));
   EXPECT_EQ(with({"--sink", "jsonl:x", "--page-size", "0"}), kExitUsage);
