@@ -154,6 +154,21 @@ TEST_F(DoctorTest, MappingWarningsOnTheContactFail) {
   EXPECT_THAT(err_.str(), Not(HasSubstr("call reception")));
 }
 
+// A custom field named by key with no `key` line never matches GHL's
+// answers (ids only): the field would be null on every contact.
+TEST_F(DoctorTest, CustomFieldKeyWithoutKeyLineFails) {
+  testing::TempDir dir;
+  std::ofstream(dir.File("k.map")) << "email -> email string\n"
+                                   << "customField.key:contact.lead_score -> lead_score int\n";
+  EXPECT_EQ(Doctor({"--mapping", dir.File("k.map")}), kExitCheckFailed);
+  EXPECT_THAT(err_.str(), HasSubstr("customField.key:contact.lead_score has no 'key contact.lead_score <id>' line"));
+  std::ofstream(dir.File("declared.map")) << "key contact.lead_score YjfhkolJ64cbOyxZvVrs\n"
+                                          << "email -> email string\n"
+                                          << "customField.key:contact.lead_score -> lead_score int\n";
+  err_.str("");
+  EXPECT_EQ(Doctor({"--mapping", dir.File("declared.map")}), kExitOk) << err_.str();
+}
+
 TEST_F(DoctorTest, UnreachableGatewayBadMappingAndUsage) {
   EXPECT_EQ(Doctor({"--timeout", "2s"}, ghl::testing::FreePort()), kExitRpcError);
   EXPECT_THAT(err_.str(), HasSubstr("error: UNAVAILABLE"));
