@@ -17,6 +17,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
@@ -634,6 +635,12 @@ absl::StatusOr<std::string> NormalizeE164(absl::string_view phone, absl::string_
       text.resize(at);
       lower.resize(at);
     }
+  }
+  // "+44 (0)20 ...": an international number may show its trunk prefix in
+  // parentheses; it is not dialled from abroad, so it is no digit of the
+  // E.164 form.
+  if (absl::StartsWith(text, "+") || absl::StartsWith(text, "00")) {
+    text = absl::StrReplaceAll(text, {{"(0)", ""}});
   }
   bool international = false;
   std::string digits;

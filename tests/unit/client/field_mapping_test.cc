@@ -113,6 +113,10 @@ TEST(FieldMappingTransforms, E164AcrossTheDemoLocales) {
   EXPECT_EQ(*NormalizeE164("06 1234 5678", "IT"), "+390612345678");
   EXPECT_EQ(*NormalizeE164("+39 06 1234 5678", "US"), "+390612345678");
   EXPECT_EQ(*NormalizeE164("347 123 4567", "IT"), "+393471234567");
+  // "(0)": the trunk prefix written inside an international number is not dialled.
+  EXPECT_EQ(*NormalizeE164("+44 (0) 20 7946 0958", "US"), "+442079460958");
+  EXPECT_EQ(*NormalizeE164("0044 (0)20 7946 0958", "US"), "+442079460958");
+  EXPECT_EQ(*NormalizeE164("+49 (0)30 1234-5678", "US"), "+493012345678");
   // Failures say why, never echo the number.
   EXPECT_THAT(NormalizeE164("call me", "US"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("characters")));
   EXPECT_THAT(NormalizeE164("555-0134", "US"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("10 digits")));
