@@ -679,7 +679,10 @@ absl::StatusOr<std::string> NormalizeE164(absl::string_view phone, absl::string_
 }
 
 std::pair<std::string, std::string> SplitName(absl::string_view full_name) {
-  std::vector<absl::string_view> words = absl::StrSplit(full_name, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+  // Words are separated by ASCII whitespace, the no-break space and the
+  // ideographic space (what Japanese and Chinese input methods type).
+  const std::string spaced = absl::StrReplaceAll(full_name, {{"\u3000", " "}, {"\u00a0", " "}});
+  std::vector<absl::string_view> words = absl::StrSplit(spaced, absl::ByAnyChar(" \t\r\n\f\v"), absl::SkipEmpty());
   if (words.empty()) return {"", ""};
   std::string first(words[0]);
   words.erase(words.begin());

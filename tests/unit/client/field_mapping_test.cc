@@ -130,6 +130,11 @@ TEST(FieldMappingTransforms, SplitNameAndDates) {
   EXPECT_EQ(SplitName("  Ada   Lovelace Byron "), std::make_pair(std::string("Ada"), std::string("Lovelace Byron")));
   EXPECT_EQ(SplitName("Cher"), std::make_pair(std::string("Cher"), std::string("")));
   EXPECT_EQ(SplitName("فاطمه النابلي"), std::make_pair(std::string("فاطمه"), std::string("النابلي")));
+  // The ideographic space (Japanese/Chinese input methods) and the no-break
+  // space separate words too.
+  EXPECT_EQ(SplitName("山田\u3000太郎"), std::make_pair(std::string("山田"), std::string("太郎")));
+  EXPECT_EQ(SplitName("Ada\u00a0Lovelace\nByron"), std::make_pair(std::string("Ada"), std::string("Lovelace Byron")));
+  EXPECT_EQ(SplitName("\u3000"), std::make_pair(std::string(""), std::string("")));
   EXPECT_EQ(FormatRfc3339Millis(*ParseRfc3339("2024-05-14T23:11:12.44+02:00")), "2024-05-14T21:11:12.440Z");
   EXPECT_THAT(ParseRfc3339("2024-05-14"), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
 }
