@@ -1,5 +1,11 @@
 #include "client/contact_sync.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -33,7 +39,37 @@ bool NoEventLog(const absl::Status& s) {
   return absl::IsUnimplemented(s) || absl::IsFailedPrecondition(s);
 }
 
+absl::StatusOr<int> LockFile(const std::string& what, const std::string& path) {
+  const std::string lock = path + ".lock";
+  const int fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::FailedPreconditionError(absl::StrCat("cannot open ", lock, ": ", std::strerror(errno)));
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    close(fd);
+    if (error == EWOULDBLOCK) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the ", what, " ", path, " is in use by another ghlctl sync (one sync per state file and sink at a time)"));
+    }
+    return absl::FailedPreconditionError(absl::StrCat("cannot lock ", lock, ": ", std::strerror(error)));
+  }
+  return fd;
+}
+
 }  // namespace
+
+absl::StatusOr<std::shared_ptr<void>> LockSync(const std::string& state_path, const std::string& sink_path) {
+  absl::StatusOr<int> state = LockFile("state file", state_path);
+  if (!state.ok()) return state.status();
+  absl::StatusOr<int> sink = LockFile("sink", sink_path);
+  if (!sink.ok()) {
+    close(*state);
+    return sink.status();
+  }
+  return std::shared_ptr<void>(nullptr, [a = *state, b = *sink](void*) {
+    close(b);
+    close(a);
+  });
+}
 
 absl::Status SyncState::Save(const std::string& path) const {
   rapidjson::StringBuffer buffer;
@@ -52,7 +88,10 @@ absl::Status SyncState::Save(const std::string& path) const {
   w.Int64(event_offset);
   w.Key("runs");
   w.Int64(runs);
+  w.Key("pageSize");
+  w.Int64(page_size);
   str("sink", sink);
+  str("mapping", mapping);
   w.EndObject();
   absl::StatusOr<std::unique_ptr<OutputFile>> file = OutputFile::Create(path);
   if (!file.ok()) return file.status();
@@ -91,6 +130,9 @@ absl::StatusOr<SyncState> SyncState::Load(const std::string& path) {
       !num("eventOffset", &s.event_offset) || !num("runs", &s.runs) || !str("sink", &s.sink)) {
     return bad("a member is missing or has the wrong type");
   }
+  // Optional (state files written before they were recorded lack them).
+  if (d.HasMember("pageSize") && !num("pageSize", &s.page_size)) return bad("pageSize is not a count");
+  if (d.HasMember("mapping") && !str("mapping", &s.mapping)) return bad("mapping is not a string");
   if (s.phase != kInitial && s.phase != kIncremental) return bad("phase is neither initial nor incremental");
   if (s.phase == kIncremental && !ParseRfc3339(s.cursor).ok()) return bad("cursor is not an RFC 3339 date-time");
   return s;
@@ -129,12 +171,20 @@ absl::StatusOr<SyncReport> ContactSync::Run(RankrSink& sink) const {
                                                         state.sink, ", not ", options_.sink,
                                                         "; each sink needs its own --state file"));
     }
+    if (!state.mapping.empty() && state.mapping != mapping_.Fingerprint()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          options_.state_path, " and its sink ", state.sink, " were made with another mapping (fingerprint ",
+          state.mapping, ", this one ", mapping_.Fingerprint(),
+          "); records it does not rewrite would keep the old mapping's values: sync a new mapping into a new "
+          "--sink and --state"));
+    }
   } else if (absl::IsNotFound(loaded.status())) {
     state.location_id = options_.location_id;
     state.sink = options_.sink;
   } else {
     return loaded.status();
   }
+  state.mapping = mapping_.Fingerprint();
   SyncReport report;
   report.initial = state.phase == kInitial;
   absl::Status status = report.initial ? Initial(sink, state, report) : Incremental(sink, state, report);
@@ -227,9 +277,12 @@ absl::Status ContactSync::Initial(RankrSink& sink, SyncState& state, SyncReport&
     }
     state.cursor = FormatRfc3339Millis(wall_start);
   }
+  // A resume token continues only the listing it was issued for: a resumed
+  // run keeps that listing's page size, whatever --page-size says now.
+  if (state.resume_token.empty() || state.page_size <= 0) state.page_size = options_.page_size;
   v1::SearchContactsRequest request;
   request.set_location_id(options_.location_id);
-  request.set_page_size(options_.page_size);
+  request.set_page_size(static_cast<int32_t>(state.page_size));
   request.set_resume_token(state.resume_token);
   v1::SearchSort* sort = request.add_sort();
   sort->set_field("dateAdded");
@@ -277,6 +330,7 @@ absl::Status ContactSync::Initial(RankrSink& sink, SyncState& state, SyncReport&
   if (!s.ok()) return s;
   state.phase = kIncremental;
   state.resume_token.clear();
+  state.page_size = 0;
   ++state.runs;
   return state.Save(options_.state_path);
 }

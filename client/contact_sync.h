@@ -55,6 +55,10 @@ struct SyncState {
   std::string phase = "initial";
   /// initial: the resume token after the last committed page ("" = start).
   std::string resume_token;
+  /// initial: the page size the resume token was issued for (a token only
+  /// continues the listing it came from, so a resumed run keeps it whatever
+  /// --page-size says; 0 = not recorded).
+  int64_t page_size = 0;
   /// The next incremental run asks for dateUpdated >= cursor - overlap
   /// (RFC 3339): the start time of the last completed run.
   std::string cursor;
@@ -66,6 +70,10 @@ struct SyncState {
   int64_t runs = 0;
   /// The sink this state describes (the --sink value).
   std::string sink;
+  /// FieldMapping::Fingerprint of the mapping the sink's records were made
+  /// with ("" = not recorded): another mapping is refused, since records it
+  /// did not rewrite would keep the old mapping's values.
+  std::string mapping;
 
   /// Writes atomically (temporary file, fsync, rename).
   absl::Status Save(const std::string& path) const;
@@ -142,6 +150,13 @@ class ContactSync {
   std::shared_ptr<Clock> clock_;
   WallClock wall_;
 };
+
+/// Holds exclusive locks (flock) on `<state>.lock` and `<sink path>.lock` for
+/// its lifetime, so two syncs on one state file or one sink never run at
+/// once: each would commit its own view of the sink and the later commit
+/// would bring back records the other deleted.
+/// @return FAILED_PRECONDITION naming the file when another sync holds it.
+absl::StatusOr<std::shared_ptr<void>> LockSync(const std::string& state_path, const std::string& sink_path);
 
 }  // namespace ghl::client
 

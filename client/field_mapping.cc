@@ -17,6 +17,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "adapters/ghl/contacts/contact_mapping.h"
@@ -31,16 +32,19 @@ constexpr char kCustomKeyPrefix[] = "customField.key:";
 
 // Calling codes of the countries the mapping accepts as a default country:
 // the demo data's nine locales and a few more. NANP countries drop a
-// leading trunk "1", the others a leading "0".
+// leading trunk "1", the others a leading "0", except Italy, which has no
+// trunk prefix: its national numbers keep their "0" after +39
+// ("06 1234 5678" is +39 06 1234 5678).
 struct CallingCode {
   const char* country;
   const char* code;
   bool nanp;
+  bool keeps_zero = false;
 };
 constexpr CallingCode kCallingCodes[] = {
     {"US", "1", true},   {"CA", "1", true},   {"MX", "52", false}, {"BR", "55", false}, {"FR", "33", false},
     {"DE", "49", false}, {"JP", "81", false}, {"IN", "91", false}, {"AE", "971", false}, {"CN", "86", false},
-    {"GB", "44", false}, {"ES", "34", false}, {"IT", "39", false}, {"NL", "31", false}, {"AU", "61", false},
+    {"GB", "44", false}, {"ES", "34", false}, {"IT", "39", false, true}, {"NL", "31", false}, {"AU", "61", false},
 };
 
 const CallingCode* FindCallingCode(absl::string_view country) {
@@ -600,6 +604,25 @@ RankrRecord FieldMapping::Apply(const v1::Contact& contact) const {
   return record;
 }
 
+std::string FieldMapping::Fingerprint() const {
+  // FNV-1a 64 over a canonical text: stable across builds and machines.
+  std::string canonical;
+  for (const auto& [key, id] : key_ids_) absl::StrAppend(&canonical, "key\x1f", key, "\x1f", id, "\x1e");
+  for (const MappingEntry& e : entries_) {
+    absl::StrAppend(&canonical, e.source, "\x1f", e.target, "\x1f", RankrTypeName(e.type));
+    for (const Transform& t : e.transforms) {
+      absl::StrAppend(&canonical, "\x1f", static_cast<int>(t.kind), "(", t.arg, ")");
+    }
+    absl::StrAppend(&canonical, "\x1e");
+  }
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : canonical) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return absl::StrCat(absl::Hex(hash, absl::kZeroPad16));
+}
+
 bool KnownCallingCountry(absl::string_view country) { return FindCallingCode(country) != nullptr; }
 
 absl::StatusOr<std::string> NormalizeE164(absl::string_view phone, absl::string_view default_country) {
@@ -612,6 +635,12 @@ absl::StatusOr<std::string> NormalizeE164(absl::string_view phone, absl::string_
       text.resize(at);
       lower.resize(at);
     }
+  }
+  // "+44 (0)20 ...": an international number may show its trunk prefix in
+  // parentheses; it is not dialled from abroad, so it is no digit of the
+  // E.164 form.
+  if (absl::StartsWith(text, "+") || absl::StartsWith(text, "00")) {
+    text = absl::StrReplaceAll(text, {{"(0)", ""}});
   }
   bool international = false;
   std::string digits;
@@ -637,7 +666,7 @@ absl::StatusOr<std::string> NormalizeE164(absl::string_view phone, absl::string_
     if (IsNanpLike(*cc)) {
       if (digits.size() == 11 && digits[0] == '1') digits = digits.substr(1);
       if (digits.size() != 10) return absl::InvalidArgumentError("e164: a NANP number has 10 digits");
-    } else {
+    } else if (!cc->keeps_zero) {
       while (!digits.empty() && digits[0] == '0') digits = digits.substr(1);
     }
     digits = absl::StrCat(cc->code, digits);
@@ -650,7 +679,10 @@ absl::StatusOr<std::string> NormalizeE164(absl::string_view phone, absl::string_
 }
 
 std::pair<std::string, std::string> SplitName(absl::string_view full_name) {
-  std::vector<absl::string_view> words = absl::StrSplit(full_name, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+  // Words are separated by ASCII whitespace, the no-break space and the
+  // ideographic space (what Japanese and Chinese input methods type).
+  const std::string spaced = absl::StrReplaceAll(full_name, {{"\u3000", " "}, {"\u00a0", " "}});
+  std::vector<absl::string_view> words = absl::StrSplit(spaced, absl::ByAnyChar(" \t\r\n\f\v"), absl::SkipEmpty());
   if (words.empty()) return {"", ""};
   std::string first(words[0]);
   words.erase(words.begin());

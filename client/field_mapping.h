@@ -134,6 +134,12 @@ class FieldMapping {
   std::vector<std::string> SourceValues(const ghl::contacts::v1::Contact& contact) const;
 
   const std::vector<MappingEntry>& entries() const { return entries_; }
+  /// 16 hex digits that change whenever the records the mapping makes could
+  /// (sources, targets, types, transforms and their arguments, key lines;
+  /// not comments, spacing or line numbers). A sync keeps it in its state.
+  std::string Fingerprint() const;
+  /// Whether a `key <key> <id>` line declares `key`'s custom field id.
+  bool DeclaresKey(const std::string& key) const { return key_ids_.count(key) > 0; }
 
  private:
   const rapidjson::Value* FindSource(const rapidjson::Value& doc, const MappingEntry& entry) const;

@@ -1,5 +1,7 @@
 #include "server/config_file.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -64,6 +66,12 @@ absl::StatusOr<std::vector<ConfigEntry>> ParseConfigText(const std::string& path
 }
 
 absl::StatusOr<std::vector<ConfigEntry>> ReadConfigFile(const std::string& path) {
+  // A directory opens as a stream and reads as empty: it would start the
+  // gateway on defaults, as if the file had no lines.
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat("--config: ", path, " is not a regular file"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::InvalidArgumentError(absl::StrCat("--config: cannot read ", path));
   std::stringstream buf;

@@ -148,6 +148,15 @@ int RunDoctor(const v1::CheckLocationRequest& request, const FlagValues& flags, 
         out << "  " << e.source << std::string(width - e.source.size() + 1, ' ') << "-> " << (sources[i].empty() ? "(absent)" : sources[i])
             << "  |  " << e.target << " -> " << record.fields[i].second.ToJson() << '\n';
       }
+      // GHL's contact answers carry custom field ids only: a key without a
+      // `key` line matches no answer and stays null on every contact.
+      for (const MappingEntry& e : mapping->entries()) {
+        if (e.source_kind != MappingEntry::SourceKind::kCustomFieldKey || mapping->DeclaresKey(e.source_name)) continue;
+        const std::string why = absl::StrCat("mapping: ", e.source, " has no 'key ", e.source_name,
+                                             " <id>' line (GHL answers carry custom field ids only: ", e.target,
+                                             " stays null)");
+        check(false, why, why);
+      }
       for (const FieldWarning& w : record.warnings) {
         check(false, absl::StrCat("mapping warning: ", w.field, ": ", w.message),
               absl::StrCat("mapping warning on ", w.field, ": ", w.message));

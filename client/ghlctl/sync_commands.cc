@@ -62,7 +62,9 @@ error, 3 the sink cannot be opened, 130 stopped by a signal during a run.
 
 absl::StatusOr<absl::Duration> ParseDurationFlag(absl::string_view flag, absl::string_view text, bool allow_zero) {
   absl::Duration d;
-  if (!absl::ParseDuration(text, &d) || d < absl::ZeroDuration() || (!allow_zero && d == absl::ZeroDuration())) {
+  // absl also parses "inf": --every inf would run once and then wait forever.
+  if (!absl::ParseDuration(text, &d) || d < absl::ZeroDuration() || d == absl::InfiniteDuration() ||
+      (!allow_zero && d == absl::ZeroDuration())) {
     return absl::InvalidArgumentError(
         absl::StrCat("--", flag, ": '", text, "' is not a ", allow_zero ? "" : "positive ", "duration (e.g. 30s, 15m, 1h)"));
   }
@@ -127,6 +129,9 @@ int RunSync(const Empty&, const FlagValues& flags, const GroupContext& context) 
   if (!parsed.ok()) return FailWith(context, parsed.status(), kExitUsage);
   absl::StatusOr<FieldMapping> mapping = FieldMapping::Load(parsed->mapping);
   if (!mapping.ok()) return FailWith(context, mapping.status(), kExitUsage);
+
+  absl::StatusOr<std::shared_ptr<void>> lock = LockSync(parsed->options.state_path, parsed->sink.path);
+  if (!lock.ok()) return FailWith(context, lock.status(), kExitLocalError);
 
   const std::atomic<bool>* stop =
       context.options->catch_stop_signals ? context.options->catch_stop_signals() : nullptr;

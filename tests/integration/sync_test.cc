@@ -371,9 +371,28 @@ bool StateShowsCommittedInitialPage(const std::string& path) {
   return state.ok() && state->phase == "initial" && !state->resume_token.empty();
 }
 
+// A sink's records were made by one mapping: the same state and sink with
+// a mapping that maps differently (same columns) is refused before any
+// call, since the records it does not rewrite would keep the old values.
+TEST_F(SyncTest, AnotherMappingOnTheSameStateIsRefused) {
+  auto changed = FieldMapping::Parse("changed.map", "email -> email string | lower\nphone -> phone string\n");
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  auto same = FieldMapping::Parse("same.map", "# the same, spaced\nemail   ->  email string\nphone -> phone string\n");
+  ASSERT_TRUE(same.ok()) << same.status();
+  const std::string other_state = dir_ + "/other.json", other_jsonl = "jsonl:" + dir_ + "/other.jsonl";
+  mapping_ = std::make_unique<FieldMapping>(*std::move(same));
+  auto made = RunSync(other_jsonl, other_state, true);
+  ASSERT_TRUE(made.ok()) << made.status();
+  mapping_ = std::make_unique<FieldMapping>(*std::move(changed));
+  auto refused = RunSync(other_jsonl, other_state, true);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
+  EXPECT_NE(refused.status().message().find("were made with another mapping"), std::string::npos)
+      << refused.status();
+}
+
 // The ghlctl binary killed (SIGKILL) during the initial sync, after at
-// least one committed batch: the same command resumes and ends equal, with
-// no duplicates. Then `--every` runs until SIGTERM and exits 0.
+// least one committed batch: the same command (even with another
+// --page-size) resumes and ends equal, with no duplicates. Then `--every` runs until SIGTERM and exits 0.
 TEST_F(SyncTest, KilledInitialSyncResumesAndEveryStopsOnSigterm) {
   const std::string jsonl = dir_ + "/rankr.jsonl", state = dir_ + "/state.json";
   const std::string gateway = stack_->gateway().address();
@@ -395,7 +414,10 @@ TEST_F(SyncTest, KilledInitialSyncResumesAndEveryStopsOnSigterm) {
   EXPECT_GT(partial.size(), 0u);
   EXPECT_LT(partial.size(), want.size());  // killed mid-run (100 pages at 50 ms each)
   {
-    std::vector<std::string> fast(args.begin(), args.end() - 2);  // no --page-delay
+    // No --page-delay, and the default --page-size: the resumed run keeps
+    // the page size its resume token was issued for.
+    std::vector<std::string> fast(args.begin(), args.end() - 6);
+    fast.insert(fast.end(), {"--batch-pages", "1"});
     Subprocess sync(fast, dir_ + "/sync2.log");
     EXPECT_EQ(sync.Wait(), 0) << sync.log();
     EXPECT_NE(sync.log().find("initial sync: "), std::string::npos) << sync.log();

@@ -76,6 +76,22 @@ TEST(FieldMappingParse, AcceptsJsonAndProtoNamesAndTheSample) {
   EXPECT_THAT(FieldMapping::Load("/nonexistent/x.map"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("x.map")));
 }
 
+TEST(FieldMappingParse, FingerprintChangesWithWhatTheRecordsHold) {
+  const auto fp = [](const std::string& text) {
+    absl::StatusOr<FieldMapping> m = FieldMapping::Parse("m.map", text);
+    EXPECT_TRUE(m.ok()) << m.status();
+    return m.ok() ? m->Fingerprint() : std::string();
+  };
+  const std::string base = fp("key k ID1\nemail -> email string | trim | lower\n");
+  EXPECT_EQ(base.size(), 16u);
+  EXPECT_EQ(fp("# comment\n\nkey  k  ID1\nemail   ->  email  string |trim|lower\n"), base);
+  EXPECT_NE(fp("key k ID1\nemail -> email string | trim\n"), base);
+  EXPECT_NE(fp("key k ID2\nemail -> email string | trim | lower\n"), base);
+  EXPECT_NE(fp("key k ID1\nemail -> mail string | trim | lower\n"), base);
+  EXPECT_NE(fp("key k ID1\nphone -> email string\n"), fp("key k ID1\nphone -> email string | e164(US)\n"));
+  EXPECT_NE(fp("phone -> p string | e164(US)\n"), fp("phone -> p string | e164(GB)\n"));
+}
+
 TEST(FieldMappingTransforms, E164AcrossTheDemoLocales) {
   // The demo's numbers are already international (+ and 9-13 digits).
   EXPECT_EQ(*NormalizeE164("+9713102459047", "US"), "+9713102459047");
@@ -93,6 +109,14 @@ TEST(FieldMappingTransforms, E164AcrossTheDemoLocales) {
   EXPECT_EQ(*NormalizeE164("(11) 91234-5678", "BR"), "+5511912345678");
   EXPECT_EQ(*NormalizeE164("55 1234 5678", "MX"), "+525512345678");
   EXPECT_EQ(*NormalizeE164("010 1234 5678", "CN"), "+861012345678");
+  // Italy has no trunk prefix: the leading 0 of a landline stays after +39.
+  EXPECT_EQ(*NormalizeE164("06 1234 5678", "IT"), "+390612345678");
+  EXPECT_EQ(*NormalizeE164("+39 06 1234 5678", "US"), "+390612345678");
+  EXPECT_EQ(*NormalizeE164("347 123 4567", "IT"), "+393471234567");
+  // "(0)": the trunk prefix written inside an international number is not dialled.
+  EXPECT_EQ(*NormalizeE164("+44 (0) 20 7946 0958", "US"), "+442079460958");
+  EXPECT_EQ(*NormalizeE164("0044 (0)20 7946 0958", "US"), "+442079460958");
+  EXPECT_EQ(*NormalizeE164("+49 (0)30 1234-5678", "US"), "+493012345678");
   // Failures say why, never echo the number.
   EXPECT_THAT(NormalizeE164("call me", "US"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("characters")));
   EXPECT_THAT(NormalizeE164("555-0134", "US"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("10 digits")));
@@ -106,6 +130,11 @@ TEST(FieldMappingTransforms, SplitNameAndDates) {
   EXPECT_EQ(SplitName("  Ada   Lovelace Byron "), std::make_pair(std::string("Ada"), std::string("Lovelace Byron")));
   EXPECT_EQ(SplitName("Cher"), std::make_pair(std::string("Cher"), std::string("")));
   EXPECT_EQ(SplitName("فاطمه النابلي"), std::make_pair(std::string("فاطمه"), std::string("النابلي")));
+  // The ideographic space (Japanese/Chinese input methods) and the no-break
+  // space separate words too.
+  EXPECT_EQ(SplitName("山田\u3000太郎"), std::make_pair(std::string("山田"), std::string("太郎")));
+  EXPECT_EQ(SplitName("Ada\u00a0Lovelace\nByron"), std::make_pair(std::string("Ada"), std::string("Lovelace Byron")));
+  EXPECT_EQ(SplitName("\u3000"), std::make_pair(std::string(""), std::string("")));
   EXPECT_EQ(FormatRfc3339Millis(*ParseRfc3339("2024-05-14T23:11:12.44+02:00")), "2024-05-14T21:11:12.440Z");
   EXPECT_THAT(ParseRfc3339("2024-05-14"), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
 }

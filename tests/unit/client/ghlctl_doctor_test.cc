@@ -154,6 +154,21 @@ TEST_F(DoctorTest, MappingWarningsOnTheContactFail) {
   EXPECT_THAT(err_.str(), Not(HasSubstr("call reception")));
 }
 
+// A custom field named by key with no `key` line never matches GHL's
+// answers (ids only): the field would be null on every contact.
+TEST_F(DoctorTest, CustomFieldKeyWithoutKeyLineFails) {
+  testing::TempDir dir;
+  std::ofstream(dir.File("k.map")) << "email -> email string\n"
+                                   << "customField.key:contact.lead_score -> lead_score int\n";
+  EXPECT_EQ(Doctor({"--mapping", dir.File("k.map")}), kExitCheckFailed);
+  EXPECT_THAT(err_.str(), HasSubstr("customField.key:contact.lead_score has no 'key contact.lead_score <id>' line"));
+  std::ofstream(dir.File("declared.map")) << "key contact.lead_score YjfhkolJ64cbOyxZvVrs\n"
+                                          << "email -> email string\n"
+                                          << "customField.key:contact.lead_score -> lead_score int\n";
+  err_.str("");
+  EXPECT_EQ(Doctor({"--mapping", dir.File("declared.map")}), kExitOk) << err_.str();
+}
+
 TEST_F(DoctorTest, UnreachableGatewayBadMappingAndUsage) {
   EXPECT_EQ(Doctor({"--timeout", "2s"}, ghl::testing::FreePort()), kExitRpcError);
   EXPECT_THAT(err_.str(), HasSubstr("error: UNAVAILABLE"));
@@ -179,6 +194,10 @@ TEST_F(DoctorTest, SyncUsageErrorsNameTheFlag) {
   EXPECT_THAT(err_.str(), HasSubstr("--sink 'csv:x': expected jsonl:PATH or sqlite:PATH"));
   EXPECT_EQ(with({"--sink", "jsonl:x", "--every", "soon"}), kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("--every: 'soon' is not a positive duration"));
+  EXPECT_EQ(with({"--sink", "jsonl:x", "--every", "inf"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--every: 'inf' is not a positive duration"));
+  EXPECT_EQ(with({"--sink", "jsonl:x", "--overlap", "inf"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--overlap: 'inf' is not a duration"));
   EXPECT_EQ(with({"--sink", "jsonl:x", "--every", "1h", "--once"}), kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("--once and --every exclude each other"));
   EXPECT_EQ(with({"--sink", "jsonl:x", "--page-size", "0"}), kExitUsage);

@@ -137,6 +137,7 @@ TEST(SyncStateFile, RoundTripAndMalformed) {
   s.cursor = "2026-01-02T03:04:05.006Z";
   s.event_offset = 42;
   s.runs = 3;
+  s.page_size = 50;
   s.sink = "jsonl:r.jsonl";
   ASSERT_THAT(s.Save(dir.File("s.json")), IsOk());
   auto back = SyncState::Load(dir.File("s.json"));
@@ -144,12 +145,38 @@ TEST(SyncStateFile, RoundTripAndMalformed) {
   EXPECT_EQ(back->cursor, s.cursor);
   EXPECT_EQ(back->event_offset, 42);
   EXPECT_EQ(back->runs, 3);
+  EXPECT_EQ(back->page_size, 50);
   EXPECT_EQ(back->sink, "jsonl:r.jsonl");
   EXPECT_THAT(dir.Files(), ElementsAre("s.json"));  // no temporary left
   EXPECT_THAT(SyncState::Load(dir.File("none.json")), StatusIs(absl::StatusCode::kNotFound, ::testing::_));
+  // A state file written before pageSize was recorded still loads.
+  std::ofstream(dir.File("old.json"))
+      << R"({"locationId":"L","phase":"initial","resumeToken":"t","cursor":"","maxDateUpdated":"",)"
+      << R"("eventOffset":0,"runs":0,"sink":"jsonl:r.jsonl"})";
+  auto old = SyncState::Load(dir.File("old.json"));
+  ASSERT_THAT(old.status(), IsOk());
+  EXPECT_EQ(old->page_size, 0);
   std::ofstream(dir.File("bad.json")) << R"({"locationId":"L","phase":"later"})";
   EXPECT_THAT(SyncState::Load(dir.File("bad.json")),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("bad.json is not a sync state file")));
+}
+
+TEST(SyncLock, OneSyncPerStateFileAndSink) {
+  testing::TempDir dir;
+  auto first = LockSync(dir.File("s.json"), dir.File("r.jsonl"));
+  ASSERT_THAT(first.status(), IsOk());
+  // Another sync on the same state file, or on the same sink with another
+  // state file, is refused while the first holds its locks.
+  EXPECT_THAT(LockSync(dir.File("s.json"), dir.File("other.jsonl")),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("state file " + dir.File("s.json") + " is in use by another ghlctl sync")));
+  EXPECT_THAT(LockSync(dir.File("s2.json"), dir.File("r.jsonl")),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("sink " + dir.File("r.jsonl") + " is in use by another ghlctl sync")));
+  // The failed attempt released the state lock it had taken.
+  EXPECT_THAT(LockSync(dir.File("s2.json"), dir.File("r2.jsonl")).status(), IsOk());
+  first->reset();
+  EXPECT_THAT(LockSync(dir.File("s.json"), dir.File("r.jsonl")).status(), IsOk());
 }
 
 }  // namespace

@@ -55,6 +55,9 @@ TEST(ConfigText, MalformedLinesNameFileAndLineNeverTheValue) {
   EXPECT_THAT(std::string(quote.status().message()), Not(HasSubstr("s3cr3t")));
   EXPECT_THAT(ReadConfigFile(::testing::TempDir() + "/missing.conf"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--config: cannot read")));
+  // A directory is no config file (it would read as empty: all defaults).
+  EXPECT_THAT(ReadConfigFile(::testing::TempDir()),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is not a regular file")));
 }
 
 TEST(ConfigFile, UnknownKeyAndBadValueNameTheKeyAndLine) {
