@@ -33,6 +33,7 @@ namespace ghl::testing {
 namespace {
 
 namespace v1 = ::ghl::contacts::v1;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -510,6 +511,14 @@ TEST_F(WebhookEventsTest, GhlctlWatchResumesFromItsOffsetFile) {
   ASSERT_EQ(lines.size(), 2u) << text;
   EXPECT_THAT(lines[0], HasSubstr(R"("offset":"4")"));
   EXPECT_THAT(lines[0], HasSubstr(R"("webhookId":"wh-task")"));
+
+  // An offset file that is not a readable file is an error, not a restart
+  // from 0 (a directory aborted ghlctl with an uncaught std::ios_failure).
+  const std::string dir_offset = dir_ + "/offset-dir";
+  ASSERT_EQ(system(("mkdir -p '" + dir_offset + "'").c_str()), 0);
+  EXPECT_THAT(run({"--offset-file", dir_offset}, &text),
+              AllOf(HasSubstr("is not a regular file"), HasSubstr("(exit 2)")));
+  EXPECT_EQ(text, "");
 
   // Usage errors name the flag.
   EXPECT_THAT(run({"--types", "Nope"}, &text), HasSubstr("--types"));
