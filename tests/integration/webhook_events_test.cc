@@ -6,6 +6,7 @@
 // never streamed; request validation; a gateway without an event log; a
 // filtered watcher's heartbeats; 50 live watchers; cancellation (the
 // open-streams gauge returns to its idle value); shutdown; ghlctl watch.
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <set>
@@ -194,6 +195,59 @@ TEST_F(WebhookEventsTest, SignedDeliveriesAreStreamedAndBadOnesRefused) {
   ASSERT_FALSE(filtered.messages.empty());
   EXPECT_FALSE(filtered.messages.back().has_event());
   EXPECT_EQ(filtered.messages.back().read_offset(), 4);  // wh-4 of the other location
+}
+
+TEST_F(WebhookEventsTest, CompressedBodiesAreRefusedUnread) {
+  // httplib would inflate these before the handler (its cap counts the
+  // compressed bytes): a small gzip of zeros became gigabytes in memory.
+  // Refused with 415 whatever the body, signed or not; nothing is logged.
+  const std::string body = FakeGhl::ContactCreate(kLocation, "gz1", "wh-gzip");
+  for (const char* encoding : {"gzip", "deflate", "br", "x-junk"}) {
+    httplib::Headers headers = ghl_->Sign(body);
+    headers.emplace("Content-Encoding", encoding);
+    std::string answer;
+    EXPECT_EQ(PostWebhook(*http_, body, headers, &answer), 415) << encoding;
+    EXPECT_THAT(answer, HasSubstr("Content-Encoding is not accepted")) << encoding;
+  }
+  httplib::Headers identity = ghl_->Sign(body);
+  identity.emplace("Content-Encoding", "identity");
+  EXPECT_EQ(PostWebhook(*http_, body, identity), 200);
+  WatchResult all = WatchAll(*stub_, Request());
+  ASSERT_TRUE(all.status.ok()) << all.status.error_message();
+  EXPECT_EQ(all.events.size(), 1u);
+}
+
+TEST_F(WebhookEventsTest, ChunkedBodiesAreCappedWhileRead) {
+  // httplib's own cap reads Content-Length only: a chunked body was read
+  // whole before the receiver refused it. Now at most one byte over the cap
+  // is read. (64 KiB over, so the loopback buffers take the unread rest and
+  // the client sees the answer.)
+  auto post_chunked = [&](const std::string& body, const httplib::Headers& headers,
+                          std::string* answer) {
+    auto res = http_->Post(
+        "/webhooks/ghl", headers,
+        [&body](size_t offset, httplib::DataSink& sink) {
+          if (offset < body.size()) {
+            sink.write(body.data() + offset, std::min<size_t>(16384, body.size() - offset));
+          } else {
+            sink.done();
+          }
+          return true;
+        },
+        "application/json");
+    if (!res) return -1;
+    *answer = res->body;
+    return res->status;
+  };
+  std::string answer;
+  const std::string signed_body = FakeGhl::ContactCreate(kLocation, "ch1", "wh-chunked");
+  EXPECT_EQ(post_chunked(signed_body, ghl_->Sign(signed_body), &answer), 200) << answer;
+  const std::string big((1 << 20) + (64 << 10), 'x');
+  EXPECT_EQ(post_chunked(big, {}, &answer), 413);
+  EXPECT_THAT(answer, HasSubstr("body of 1048577 bytes is over the limit of 1048576"));
+  WatchResult all = WatchAll(*stub_, Request());
+  ASSERT_TRUE(all.status.ok()) << all.status.error_message();
+  EXPECT_EQ(all.events.size(), 1u);
 }
 
 TEST_F(WebhookEventsTest, AcceptedEventsSurviveAGatewayRestart) {
