@@ -522,6 +522,58 @@ TEST_F(WebhookEventsTest, EventsClientReconnectsAfterARestartWithoutDuplicates) 
 
 // `ghlctl watch`: --until-end output; --offset-file resumes with no
 // duplicates; jsonl.
+// Answers CANCELLED (as a gateway in its shutdown grace did to a new call)
+// `cancels` times, then one event and the end of the log.
+class CancellingEvents final : public v1::EventsService::Service {
+ public:
+  explicit CancellingEvents(int cancels) : cancels_(cancels) {}
+  grpc::Status WatchEvents(grpc::ServerContext*, const v1::WatchEventsRequest* request,
+                           grpc::ServerWriter<v1::WatchEventsResponse>* writer) override {
+    if (calls_.fetch_add(1) < cancels_) return grpc::Status(grpc::StatusCode::CANCELLED, "");
+    if (request->after_offset() < 1) {
+      v1::WatchEventsResponse message;
+      message.mutable_event()->set_offset(1);
+      message.mutable_event()->set_webhook_id("wh-after-cancel");
+      message.set_read_offset(1);
+      writer->Write(message);
+    }
+    return grpc::Status::OK;
+  }
+  int calls() const { return calls_.load(); }
+
+ private:
+  const int cancels_;
+  std::atomic<int> calls_{0};
+};
+
+TEST(EventsClientTest, AServerSideCancelIsRetriedLikeUnavailable) {
+  CancellingEvents service(2);
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_TRUE(server);
+  ghl::client::ExportRetryPolicy retry;
+  retry.initial_backoff = absl::Milliseconds(1);
+  ghl::client::EventsClient client(
+      v1::EventsService::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                                     grpc::InsecureChannelCredentials())),
+      ghl::client::MakeDefaultClock(), retry);
+  v1::WatchEventsRequest request;
+  request.set_location_id(kLocation);
+  request.set_stop_at_end(true);
+  std::vector<std::string> seen;
+  const absl::Status result = client.Watch(request, [&](const v1::WatchEventsResponse& m) {
+    if (m.has_event()) seen.push_back(m.event().webhook_id());
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(result.ok()) << result;
+  EXPECT_THAT(seen, ::testing::ElementsAre("wh-after-cancel"));
+  EXPECT_EQ(service.calls(), 3);
+  server->Shutdown();
+}
+
 TEST_F(WebhookEventsTest, GhlctlWatchResumesFromItsOffsetFile) {
   for (int i = 1; i <= 3; ++i) {
     ASSERT_EQ(Post(FakeGhl::ContactCreate(kLocation, absl::StrCat("c", i), absl::StrCat("wh-", i))), 200);
