@@ -96,7 +96,14 @@ absl::Status EventsClient::Watch(const v1::WatchEventsRequest& request, const Wa
     }
     if (stopped) return absl::OkStatus();
     if (status.ok()) return status;  // stop_at_end reached
-    if (status.code() != absl::StatusCode::kUnavailable) return status;
+    // This client cancels only through `stop` (handled above); any other
+    // CANCELLED came from the server's side, e.g. a call that reached a
+    // gateway in its shutdown grace: as retryable as UNAVAILABLE (ghlctl
+    // watch used to exit on it when the gateway restarted).
+    if (status.code() != absl::StatusCode::kUnavailable &&
+        status.code() != absl::StatusCode::kCancelled) {
+      return status;
+    }
     ++failures_in_a_row;
     if (failures_in_a_row >= retry_.max_attempts) {
       return absl::UnavailableError(absl::StrCat(status.message(), " (gave up after ",

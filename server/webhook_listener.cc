@@ -2,6 +2,10 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/http_listener.h"
 
@@ -20,17 +24,51 @@ WebhookListener::WebhookListener(std::shared_ptr<ghl::webhooks::WebhookReceiver>
   // One byte over the receiver's cap still reaches it (and is counted as
   // too_large there); anything bigger is refused before it is read.
   server_->set_payload_max_length(options_.max_body_bytes + 1);
+  // httplib inflates a gzip/deflate/br request body before the handler sees
+  // it, and its length cap applies to the compressed bytes: a 1 MB gzip of
+  // zeros, unsigned, made 1 GiB of memory per request. GHL signs and sends
+  // the body as is, so a Content-Encoding is refused before anything is read.
+  // A multipart body would go to httplib's form parser instead of the
+  // handler's reader; GHL sends JSON.
+  server_->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    const std::string encoding = req.get_header_value("Content-Encoding");
+    if (!encoding.empty() && !absl::EqualsIgnoreCase(encoding, "identity")) {
+      res.status = 415;
+      res.set_header("Accept-Encoding", "identity");
+      res.set_content("Content-Encoding is not accepted: send the body as signed\n",
+                      "text/plain; charset=utf-8");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (req.is_multipart_form_data()) {
+      res.status = 415;
+      res.set_content("multipart bodies are not accepted: send the JSON body as signed\n",
+                      "text/plain; charset=utf-8");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   ListenExclusively(*server_);
 }
 
 WebhookListener::~WebhookListener() { Stop(); }
 
 absl::Status WebhookListener::Start(const std::string& listen) {
-  server_->Post(kWebhookPath, [receiver = receiver_](const httplib::Request& req,
-                                                     httplib::Response& res) {
+  // The body is read through a content reader so that the cap holds for
+  // every framing: httplib's payload_max_length checks only Content-Length,
+  // and a chunked body was read whole (60 MB, unsigned, went into memory).
+  // At most one byte over the cap is kept: enough for the receiver to count
+  // and refuse it as too large.
+  server_->Post(kWebhookPath, [receiver = receiver_, cap = options_.max_body_bytes + 1](
+                                  const httplib::Request& req, httplib::Response& res,
+                                  const httplib::ContentReader& content_reader) {
+    std::string body;
+    content_reader([&](const char* data, size_t length) {
+      body.append(data, std::min(length, cap - body.size()));
+      return body.size() < cap;
+    });
     // Header lookup is case-insensitive; an absent header is "".
     const ghl::webhooks::DeliveryResult result = receiver->Handle(
-        req.get_header_value("X-GHL-Signature"), req.get_header_value("x-wh-signature"), req.body);
+        req.get_header_value("X-GHL-Signature"), req.get_header_value("x-wh-signature"), body);
     res.status = result.http_status;
     res.set_content(absl::StrCat(result.message, "\n"), "text/plain; charset=utf-8");
   });

@@ -3,9 +3,13 @@
 // offset file. Heartbeats print nothing (they only move the stored offset).
 #include <google/protobuf/util/json_util.h>
 
+#include <sys/stat.h>
+
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
 #include "absl/strings/ascii.h"
@@ -41,10 +45,25 @@ absl::StatusOr<v1::EventType> ParseEventType(absl::string_view text) {
       "--types: unknown event type '", text, "' (see `ghlctl catalog` for the names)"));
 }
 
-// The offset stored in `path`; nullopt when the file does not exist.
+// The offset stored in `path`; nullopt when the file does not exist. Any
+// other failure is an error, never "start from --after": a directory made
+// libstdc++ throw (ghlctl aborted), and an unreadable file would replay the
+// whole log.
 absl::StatusOr<std::optional<int64_t>> ReadOffsetFile(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return std::optional<int64_t>();
+    return absl::InvalidArgumentError(
+        absl::StrCat("--offset-file: cannot read ", path, ": ", std::strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--offset-file: ", path, " is not a regular file"));
+  }
   std::ifstream in(path);
-  if (!in) return std::optional<int64_t>();
+  if (!in) {
+    return absl::InvalidArgumentError(absl::StrCat("--offset-file: cannot read ", path));
+  }
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   int64_t offset = 0;
   if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &offset) || offset < 0) {

@@ -161,10 +161,13 @@ void RunCrash(int signal) {
       resend.push_back(i);
     }
   }
-  // A SIGKILL at the seeded point always cuts some deliveries off. A SIGTERM
-  // drains: deliveries on connections already open may all still be
-  // answered (and logged) before the gateway exits, which is the point.
-  if (signal == SIGKILL) EXPECT_FALSE(resend.empty()) << "the kill came after every delivery";
+  // A SIGKILL must cut some off. A SIGTERM may not: every delivery already
+  // connected when it came is in flight and is drained (up to the listen
+  // queue of 1,024, more than the 1,000 sent), so all 1,000 answered 200 for
+  // some seeds (GHL_CRASH_SEED=2399734978 did every time).
+  if (signal == SIGKILL) {
+    EXPECT_FALSE(resend.empty()) << "the kill came after every delivery";
+  }
 
   // Round 2: a restart on the same log; every delivery without a 200 again.
   gateway = std::make_unique<GatewayProcess>(dir, webhook_port, 2);

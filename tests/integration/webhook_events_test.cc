@@ -6,6 +6,7 @@
 // never streamed; request validation; a gateway without an event log; a
 // filtered watcher's heartbeats; 50 live watchers; cancellation (the
 // open-streams gauge returns to its idle value); shutdown; ghlctl watch.
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <set>
@@ -33,6 +34,7 @@ namespace ghl::testing {
 namespace {
 
 namespace v1 = ::ghl::contacts::v1;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -193,6 +195,59 @@ TEST_F(WebhookEventsTest, SignedDeliveriesAreStreamedAndBadOnesRefused) {
   ASSERT_FALSE(filtered.messages.empty());
   EXPECT_FALSE(filtered.messages.back().has_event());
   EXPECT_EQ(filtered.messages.back().read_offset(), 4);  // wh-4 of the other location
+}
+
+TEST_F(WebhookEventsTest, CompressedBodiesAreRefusedUnread) {
+  // httplib would inflate these before the handler (its cap counts the
+  // compressed bytes): a small gzip of zeros became gigabytes in memory.
+  // Refused with 415 whatever the body, signed or not; nothing is logged.
+  const std::string body = FakeGhl::ContactCreate(kLocation, "gz1", "wh-gzip");
+  for (const char* encoding : {"gzip", "deflate", "br", "x-junk"}) {
+    httplib::Headers headers = ghl_->Sign(body);
+    headers.emplace("Content-Encoding", encoding);
+    std::string answer;
+    EXPECT_EQ(PostWebhook(*http_, body, headers, &answer), 415) << encoding;
+    EXPECT_THAT(answer, HasSubstr("Content-Encoding is not accepted")) << encoding;
+  }
+  httplib::Headers identity = ghl_->Sign(body);
+  identity.emplace("Content-Encoding", "identity");
+  EXPECT_EQ(PostWebhook(*http_, body, identity), 200);
+  WatchResult all = WatchAll(*stub_, Request());
+  ASSERT_TRUE(all.status.ok()) << all.status.error_message();
+  EXPECT_EQ(all.events.size(), 1u);
+}
+
+TEST_F(WebhookEventsTest, ChunkedBodiesAreCappedWhileRead) {
+  // httplib's own cap reads Content-Length only: a chunked body was read
+  // whole before the receiver refused it. Now at most one byte over the cap
+  // is read. (64 KiB over, so the loopback buffers take the unread rest and
+  // the client sees the answer.)
+  auto post_chunked = [&](const std::string& body, const httplib::Headers& headers,
+                          std::string* answer) {
+    auto res = http_->Post(
+        "/webhooks/ghl", headers,
+        [&body](size_t offset, httplib::DataSink& sink) {
+          if (offset < body.size()) {
+            sink.write(body.data() + offset, std::min<size_t>(16384, body.size() - offset));
+          } else {
+            sink.done();
+          }
+          return true;
+        },
+        "application/json");
+    if (!res) return -1;
+    *answer = res->body;
+    return res->status;
+  };
+  std::string answer;
+  const std::string signed_body = FakeGhl::ContactCreate(kLocation, "ch1", "wh-chunked");
+  EXPECT_EQ(post_chunked(signed_body, ghl_->Sign(signed_body), &answer), 200) << answer;
+  const std::string big((1 << 20) + (64 << 10), 'x');
+  EXPECT_EQ(post_chunked(big, {}, &answer), 413);
+  EXPECT_THAT(answer, HasSubstr("body of 1048577 bytes is over the limit of 1048576"));
+  WatchResult all = WatchAll(*stub_, Request());
+  ASSERT_TRUE(all.status.ok()) << all.status.error_message();
+  EXPECT_EQ(all.events.size(), 1u);
 }
 
 TEST_F(WebhookEventsTest, AcceptedEventsSurviveAGatewayRestart) {
@@ -467,6 +522,58 @@ TEST_F(WebhookEventsTest, EventsClientReconnectsAfterARestartWithoutDuplicates) 
 
 // `ghlctl watch`: --until-end output; --offset-file resumes with no
 // duplicates; jsonl.
+// Answers CANCELLED (as a gateway in its shutdown grace did to a new call)
+// `cancels` times, then one event and the end of the log.
+class CancellingEvents final : public v1::EventsService::Service {
+ public:
+  explicit CancellingEvents(int cancels) : cancels_(cancels) {}
+  grpc::Status WatchEvents(grpc::ServerContext*, const v1::WatchEventsRequest* request,
+                           grpc::ServerWriter<v1::WatchEventsResponse>* writer) override {
+    if (calls_.fetch_add(1) < cancels_) return grpc::Status(grpc::StatusCode::CANCELLED, "");
+    if (request->after_offset() < 1) {
+      v1::WatchEventsResponse message;
+      message.mutable_event()->set_offset(1);
+      message.mutable_event()->set_webhook_id("wh-after-cancel");
+      message.set_read_offset(1);
+      writer->Write(message);
+    }
+    return grpc::Status::OK;
+  }
+  int calls() const { return calls_.load(); }
+
+ private:
+  const int cancels_;
+  std::atomic<int> calls_{0};
+};
+
+TEST(EventsClientTest, AServerSideCancelIsRetriedLikeUnavailable) {
+  CancellingEvents service(2);
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_TRUE(server);
+  ghl::client::ExportRetryPolicy retry;
+  retry.initial_backoff = absl::Milliseconds(1);
+  ghl::client::EventsClient client(
+      v1::EventsService::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                                     grpc::InsecureChannelCredentials())),
+      ghl::client::MakeDefaultClock(), retry);
+  v1::WatchEventsRequest request;
+  request.set_location_id(kLocation);
+  request.set_stop_at_end(true);
+  std::vector<std::string> seen;
+  const absl::Status result = client.Watch(request, [&](const v1::WatchEventsResponse& m) {
+    if (m.has_event()) seen.push_back(m.event().webhook_id());
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(result.ok()) << result;
+  EXPECT_THAT(seen, ::testing::ElementsAre("wh-after-cancel"));
+  EXPECT_EQ(service.calls(), 3);
+  server->Shutdown();
+}
+
 TEST_F(WebhookEventsTest, GhlctlWatchResumesFromItsOffsetFile) {
   for (int i = 1; i <= 3; ++i) {
     ASSERT_EQ(Post(FakeGhl::ContactCreate(kLocation, absl::StrCat("c", i), absl::StrCat("wh-", i))), 200);
@@ -510,6 +617,14 @@ TEST_F(WebhookEventsTest, GhlctlWatchResumesFromItsOffsetFile) {
   ASSERT_EQ(lines.size(), 2u) << text;
   EXPECT_THAT(lines[0], HasSubstr(R"("offset":"4")"));
   EXPECT_THAT(lines[0], HasSubstr(R"("webhookId":"wh-task")"));
+
+  // An offset file that is not a readable file is an error, not a restart
+  // from 0 (a directory aborted ghlctl with an uncaught std::ios_failure).
+  const std::string dir_offset = dir_ + "/offset-dir";
+  ASSERT_EQ(system(("mkdir -p '" + dir_offset + "'").c_str()), 0);
+  EXPECT_THAT(run({"--offset-file", dir_offset}, &text),
+              AllOf(HasSubstr("is not a regular file"), HasSubstr("(exit 2)")));
+  EXPECT_EQ(text, "");
 
   // Usage errors name the flag.
   EXPECT_THAT(run({"--types", "Nope"}, &text), HasSubstr("--types"));

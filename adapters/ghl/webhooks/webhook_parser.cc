@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -312,6 +313,29 @@ absl::Status CannotLog(const absl::Status& status) {
   return absl::InvalidArgumentError(absl::StrCat("body cannot be logged: ", status.message()));
 }
 
+// Deepest nesting a body may have. The payload mappers refuse members deeper
+// than json::kMaxJsonDepth anyway, but only after rapidjson's recursive copy
+// (CopyWithout) has walked them: a signed body of 100,000 `[` (200 KB, under
+// the size cap) overflowed a listener thread's stack there. This check walks
+// the parsed document without recursion, before anything else does.
+constexpr int kMaxBodyDepth = 2 * json::kMaxJsonDepth;
+
+bool NestsDeeperThan(const Json& root, int max_depth) {
+  std::vector<std::pair<const Json*, int>> stack = {{&root, 0}};
+  while (!stack.empty()) {
+    const auto [value, depth] = stack.back();
+    stack.pop_back();
+    if (!value->IsObject() && !value->IsArray()) continue;
+    if (depth >= max_depth) return true;
+    if (value->IsObject()) {
+      for (const auto& member : value->GetObject()) stack.emplace_back(&member.value, depth + 1);
+    } else {
+      for (const auto& item : value->GetArray()) stack.emplace_back(&item, depth + 1);
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 absl::Span<const DocumentedMember> DocumentedMembers(v1::EventType type) {
@@ -343,6 +367,10 @@ absl::StatusOr<v1::Event> ParseWebhookEvent(absl::string_view raw_body) {
   const Json* type = Member(doc, "type");
   if (type == nullptr || !type->IsString()) {
     return absl::InvalidArgumentError("body has no string `type`");
+  }
+  if (NestsDeeperThan(doc, kMaxBodyDepth)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("body cannot be logged: JSON nests deeper than ", kMaxBodyDepth, " levels"));
   }
   // JSON escapes can spell lone surrogates, which proto strings cannot hold
   // (found by webhook_fuzzer).

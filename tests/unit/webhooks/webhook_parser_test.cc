@@ -342,6 +342,34 @@ TEST(WebhookParserTest, BadBodiesAreRefusedWithoutEchoingThem) {
   EXPECT_THAT(ParseWebhookEvent(deep).status(), StatusIs(absl::StatusCode::kInvalidArgument, _));
 }
 
+TEST(WebhookParserTest, VeryDeepBodiesAreRefusedWithoutRecursion) {
+  // 200,000 levels (400 KB, under the 1 MiB cap): copying the payload
+  // recursively overflowed the stack (a SIGSEGV of the gateway) for every
+  // typed family.
+  std::string nest;
+  for (int i = 0; i < 200000; ++i) nest += "[";
+  for (int i = 0; i < 200000; ++i) nest += "]";
+  for (const char* type : {"ContactCreate", "TaskCreate", "NoteCreate", "AppointmentCreate",
+                           "INSTALL", "Other"}) {
+    const std::string body =
+        absl::StrCat(R"({"type":")", type, R"(","email":"secret@example.com","x":)", nest, "}");
+    auto event = ParseWebhookEvent(body);
+    EXPECT_THAT(event.status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                         HasSubstr("JSON nests deeper than 64 levels")))
+        << type;
+    EXPECT_THAT(event.status().message(), Not(HasSubstr("secret")));
+  }
+  // Just within the limit: refused by the mapper (deeper than protobuf can
+  // carry), not by the walk; 63 levels of object nesting in a member.
+  std::string shallow = R"({"type":"Other","x":)";
+  for (int i = 0; i < 63; ++i) shallow += R"({"a":)";
+  shallow += "1";
+  for (int i = 0; i < 63; ++i) shallow += "}";
+  shallow += "}";
+  EXPECT_THAT(ParseWebhookEvent(shallow).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("deeper than 32 levels")));
+}
+
 TEST(WebhookParserTest, DocumentedMembersEqualTheDocsSchemas) {
   const google::protobuf::EnumDescriptor* types = v1::EventType_descriptor();
   int checked = 0;
