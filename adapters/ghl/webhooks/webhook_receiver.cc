@@ -1,5 +1,7 @@
 #include "adapters/ghl/webhooks/webhook_receiver.h"
 
+#include <iostream>
+
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -81,6 +83,9 @@ WebhookReceiver::WebhookReceiver(std::shared_ptr<const WebhookVerifier> verifier
   }
 }
 
+// How many webhookIds answered 429 are remembered (see the header).
+constexpr size_t kMaxDeferred = 100000;
+
 DeliveryResult WebhookReceiver::Handle(absl::string_view ghl_signature,
                                        absl::string_view wh_signature, absl::string_view raw_body) {
   // Every message is fixed text or a status message of our own code (the
@@ -109,9 +114,15 @@ DeliveryResult WebhookReceiver::Handle(absl::string_view ghl_signature,
     return finish(DeliveryOutcome::kMalformed, std::string(event.status().message()));
   }
   const absl::Time now = clock_->Now();
+  const std::string webhook_id = event->webhook_id();  // a copy: the event is moved below
+  const auto was_deferred = [&] {
+    if (webhook_id.empty()) return false;
+    absl::MutexLock lock(&deferred_mu_);
+    return deferred_.contains(webhook_id);
+  };
   if (event->has_event_time()) {
     const absl::Duration skew = absl::AbsDuration(now - ToTime(event->event_time()));
-    if (skew > options_.window) {
+    if (skew > options_.window && !was_deferred()) {
       return finish(
           DeliveryOutcome::kStale,
           absl::StrCat("timestamp is ", absl::FormatDuration(skew), " away from now, outside the ",
@@ -122,10 +133,21 @@ DeliveryResult WebhookReceiver::Handle(absl::string_view ghl_signature,
   event->set_signature_scheme(*scheme);
   auto appended = log_->Append(*std::move(event), raw_body);
   if (!appended.ok()) {
-    // The log's message names the file and SQLite's reason, never the body.
-    return finish(
-        DeliveryOutcome::kLogUnavailable,
-        absl::StrCat("event log unavailable, retry later: ", appended.status().message()));
+    // The log's message names the file and SQLite's reason (never the
+    // body): for the operator's log, not for the sender.
+    std::cerr << "ghl-gateway: webhook delivery answered 429: " << appended.status().message()
+              << std::endl;
+    if (!webhook_id.empty()) {
+      absl::MutexLock lock(&deferred_mu_);
+      if (deferred_.insert(webhook_id).second) {
+        deferred_order_.push_back(webhook_id);
+        if (deferred_order_.size() > kMaxDeferred) {
+          deferred_.erase(deferred_order_.front());
+          deferred_order_.pop_front();
+        }
+      }
+    }
+    return finish(DeliveryOutcome::kLogUnavailable, "event log unavailable, retry later");
   }
   if (appended->duplicate) {
     return finish(DeliveryOutcome::kDuplicate,

@@ -9,7 +9,10 @@
 //   4. dedupe by webhookId, atomically with the append (a replay: 409, not
 //      logged again; GHL does not retry it);
 //   5. append to the EventLog; only then 200. If the log cannot take it:
-//      429, so GHL retries (GHL retries only on 429).
+//      429, so GHL retries (GHL retries only on 429). GHL's retry of such a
+//      delivery may come after the window: the webhookIds answered 429 are
+//      remembered (in memory, the newest 100,000), and their retry is not
+//      refused as stale (dedupe still holds, so it is logged at most once).
 // Every outcome is counted (ghl_gateway_webhook_deliveries_total{outcome})
 // and none logs the body or its personal data.
 //
@@ -21,10 +24,13 @@
 #define GHL_ADAPTERS_GHL_WEBHOOKS_WEBHOOK_RECEIVER_H_
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "adapters/ghl/core/clock.h"
 #include "adapters/ghl/core/metrics.h"
@@ -77,6 +83,10 @@ class WebhookReceiver {
   ReceiverOptions options_;
   Clock* clock_;
   metrics::Family<metrics::Counter>* deliveries_;
+  // webhookIds answered 429, oldest first (bounded); see step 5.
+  absl::Mutex deferred_mu_;
+  absl::flat_hash_set<std::string> deferred_ ABSL_GUARDED_BY(deferred_mu_);
+  std::deque<std::string> deferred_order_ ABSL_GUARDED_BY(deferred_mu_);
 };
 
 }  // namespace ghl::webhooks

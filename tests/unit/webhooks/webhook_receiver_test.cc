@@ -46,6 +46,31 @@ class FailingEventLog : public EventLog {
   int appends = 0;
 };
 
+// An in-memory log whose appends fail while `failing` is set.
+class SwitchableEventLog : public EventLog {
+ public:
+  absl::StatusOr<AppendResult> Append(v1::Event event, absl::string_view raw) override {
+    if (failing) return absl::UnavailableError("event log /x/events.db: database is locked");
+    return inner_->Append(std::move(event), raw);
+  }
+  absl::StatusOr<ReadResult> Read(absl::string_view location, const std::vector<v1::EventType>& types,
+                                  int64_t after, int limit) override {
+    return inner_->Read(location, types, after, limit);
+  }
+  absl::StatusOr<LocationSummary> Summarize(absl::string_view location) override {
+    return inner_->Summarize(location);
+  }
+  int64_t LastOffset() override { return inner_->LastOffset(); }
+  int Subscribe(std::function<void(int64_t)> listener) override {
+    return inner_->Subscribe(std::move(listener));
+  }
+  void Unsubscribe(int id) override { inner_->Unsubscribe(id); }
+  bool failing = true;
+
+ private:
+  std::unique_ptr<EventLog> inner_ = NewInMemoryEventLog();
+};
+
 class ReceiverTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -244,6 +269,25 @@ TEST_F(ReceiverTest, FullDiskOfARealSqliteLogIs429AndTheRetrySucceeds) {
   EXPECT_EQ(Send(receiver, body).http_status, 200);
   EXPECT_EQ(Send(receiver, body).http_status, 409);
   EXPECT_EQ(shared->LastOffset(), 1);
+}
+
+// GHL retries a 429 on its own schedule, possibly after the window: that
+// retry is logged (once), while a delivery never answered 429 that is as
+// old is still refused as stale. The 429 names no file.
+TEST_F(ReceiverTest, TheRetryOfA429IsAcceptedAfterTheWindowOnce) {
+  auto log = std::make_shared<SwitchableEventLog>();
+  auto receiver = Make(log);
+  const std::string deferred = Body("wh-deferred");
+  const std::string never_tried = Body("wh-never-tried");
+  const DeliveryResult first = Send(*receiver, deferred);
+  EXPECT_EQ(first.http_status, 429);
+  EXPECT_THAT(first.message, Not(HasSubstr("/x/events.db")));
+  clock_.Advance(absl::Minutes(20));
+  log->failing = false;
+  EXPECT_EQ(Send(*receiver, deferred).http_status, 200);
+  EXPECT_EQ(Send(*receiver, deferred).http_status, 409);
+  EXPECT_EQ(Send(*receiver, never_tried).http_status, 401);
+  EXPECT_EQ(log->LastOffset(), 1);
 }
 
 }  // namespace
