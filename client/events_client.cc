@@ -68,6 +68,10 @@ absl::Status EventsClient::Watch(const v1::WatchEventsRequest& request, const Wa
     v1::WatchEventsRequest attempt = request;
     attempt.set_after_offset(offset);
     grpc::ClientContext context;
+    const bool follow = !request.stop_at_end();
+    // After a failure a follower waits for the gateway to be back rather
+    // than failing fast while the channel is in its connect backoff.
+    if (follow && failures_in_a_row > 0) context.set_wait_for_ready(true);
     absl::Status status;
     bool stopped = false;
     {
@@ -105,7 +109,7 @@ absl::Status EventsClient::Watch(const v1::WatchEventsRequest& request, const Wa
       return status;
     }
     ++failures_in_a_row;
-    if (failures_in_a_row >= retry_.max_attempts) {
+    if (!follow && failures_in_a_row >= retry_.max_attempts) {
       return absl::UnavailableError(absl::StrCat(status.message(), " (gave up after ",
                                                  failures_in_a_row,
                                                  " attempts in a row; resume after offset ",

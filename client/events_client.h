@@ -43,10 +43,14 @@ class EventsClient {
 
   /// Streams `request` (after_offset is the starting point) into `sink`.
   /// @param stop optional; true ends the watch (OK).
+  /// A follow (not stop_at_end) watch is a `tail -f`: it never gives up on
+  /// UNAVAILABLE, and a reconnect waits for the channel to be ready
+  /// (wait_for_ready) instead of failing fast through gRPC's own connect
+  /// backoff, so a gateway restart of any length is followed.
   /// @return OK when a stop_at_end stream completed or `stop` said so; the
-  ///         sink's error; the first non-UNAVAILABLE error; UNAVAILABLE after
-  ///         max_attempts failed attempts in a row (naming the offset to
-  ///         resume after).
+  ///         sink's error; the first non-UNAVAILABLE error; for stop_at_end,
+  ///         UNAVAILABLE after max_attempts failed attempts in a row (naming
+  ///         the offset to resume after).
   absl::Status Watch(const ghl::contacts::v1::WatchEventsRequest& request, const WatchSink& sink,
                      const std::function<bool()>& stop = nullptr) const;
 

@@ -574,6 +574,84 @@ TEST(EventsClientTest, AServerSideCancelIsRetriedLikeUnavailable) {
   server->Shutdown();
 }
 
+// Answers UNAVAILABLE `failures` times, then one event, then (a follower)
+// holds the stream open until the client stops.
+class UnavailableEvents final : public v1::EventsService::Service {
+ public:
+  explicit UnavailableEvents(int failures) : failures_(failures) {}
+  grpc::Status WatchEvents(grpc::ServerContext* context, const v1::WatchEventsRequest*,
+                           grpc::ServerWriter<v1::WatchEventsResponse>* writer) override {
+    if (calls_.fetch_add(1) < failures_) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "down");
+    v1::WatchEventsResponse message;
+    message.mutable_event()->set_offset(1);
+    message.mutable_event()->set_webhook_id("wh-after-outage");
+    message.set_read_offset(1);
+    writer->Write(message);
+    while (!context->IsCancelled()) absl::SleepFor(absl::Milliseconds(5));
+    return grpc::Status::CANCELLED;
+  }
+  int calls() const { return calls_.load(); }
+
+ private:
+  const int failures_;
+  std::atomic<int> calls_{0};
+};
+
+// A follow watch (ghlctl watch without --until-end) outlasts more failures
+// than max_attempts: a gateway down for a while is followed, not given up on
+// (it gave up after 6 attempts, about 8 s, while the gateway was back).
+TEST(EventsClientTest, AFollowWatchNeverGivesUpOnUnavailable) {
+  UnavailableEvents service(10);
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_TRUE(server);
+  ghl::client::ExportRetryPolicy retry;
+  retry.max_attempts = 3;
+  retry.initial_backoff = absl::Milliseconds(1);
+  retry.max_backoff = absl::Milliseconds(2);
+  ghl::client::EventsClient client(
+      v1::EventsService::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                                     grpc::InsecureChannelCredentials())),
+      ghl::client::MakeDefaultClock(), retry);
+  v1::WatchEventsRequest request;
+  request.set_location_id(kLocation);  // follow: no stop_at_end
+  std::atomic<bool> stop{false};
+  std::vector<std::string> seen;
+  const absl::Status result = client.Watch(
+      request,
+      [&](const v1::WatchEventsResponse& m) {
+        if (m.has_event()) seen.push_back(m.event().webhook_id());
+        stop = true;  // one event is enough
+        return absl::OkStatus();
+      },
+      [&] { return stop.load(); });
+  EXPECT_TRUE(result.ok()) << result;
+  EXPECT_THAT(seen, ::testing::ElementsAre("wh-after-outage"));
+  EXPECT_EQ(service.calls(), 11);
+  // The same outage with stop_at_end is bounded by max_attempts.
+  UnavailableEvents bounded(10);
+  int port2 = 0;
+  grpc::ServerBuilder builder2;
+  builder2.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port2);
+  builder2.RegisterService(&bounded);
+  std::unique_ptr<grpc::Server> server2 = builder2.BuildAndStart();
+  ASSERT_TRUE(server2);
+  ghl::client::EventsClient bounded_client(
+      v1::EventsService::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port2),
+                                                     grpc::InsecureChannelCredentials())),
+      ghl::client::MakeDefaultClock(), retry);
+  request.set_stop_at_end(true);
+  const absl::Status gave_up =
+      bounded_client.Watch(request, [](const v1::WatchEventsResponse&) { return absl::OkStatus(); });
+  EXPECT_EQ(gave_up.code(), absl::StatusCode::kUnavailable) << gave_up;
+  EXPECT_EQ(bounded.calls(), 3);
+  server->Shutdown();
+  server2->Shutdown();
+}
+
 TEST_F(WebhookEventsTest, GhlctlWatchResumesFromItsOffsetFile) {
   for (int i = 1; i <= 3; ++i) {
     ASSERT_EQ(Post(FakeGhl::ContactCreate(kLocation, absl::StrCat("c", i), absl::StrCat("wh-", i))), 200);
