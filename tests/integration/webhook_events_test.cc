@@ -546,20 +546,34 @@ class CancellingEvents final : public v1::EventsService::Service {
   std::atomic<int> calls_{0};
 };
 
+// An in-process EventsService on a loopback port, and an EventsClient of it.
+struct FakeEventsServer {
+  explicit FakeEventsServer(grpc::Service* service) {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(service);
+    server = builder.BuildAndStart();
+  }
+  ~FakeEventsServer() {
+    if (server) server->Shutdown();
+  }
+  ghl::client::EventsClient Client(const ghl::client::ExportRetryPolicy& retry) const {
+    return ghl::client::EventsClient(
+        v1::EventsService::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                                       grpc::InsecureChannelCredentials())),
+        ghl::client::MakeDefaultClock(), retry);
+  }
+  int port = 0;
+  std::unique_ptr<grpc::Server> server;
+};
+
 TEST(EventsClientTest, AServerSideCancelIsRetriedLikeUnavailable) {
   CancellingEvents service(2);
-  int port = 0;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  ASSERT_TRUE(server);
+  FakeEventsServer fake(&service);
+  ASSERT_TRUE(fake.server);
   ghl::client::ExportRetryPolicy retry;
   retry.initial_backoff = absl::Milliseconds(1);
-  ghl::client::EventsClient client(
-      v1::EventsService::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                                     grpc::InsecureChannelCredentials())),
-      ghl::client::MakeDefaultClock(), retry);
+  ghl::client::EventsClient client = fake.Client(retry);
   v1::WatchEventsRequest request;
   request.set_location_id(kLocation);
   request.set_stop_at_end(true);
@@ -571,7 +585,6 @@ TEST(EventsClientTest, AServerSideCancelIsRetriedLikeUnavailable) {
   EXPECT_TRUE(result.ok()) << result;
   EXPECT_THAT(seen, ::testing::ElementsAre("wh-after-cancel"));
   EXPECT_EQ(service.calls(), 3);
-  server->Shutdown();
 }
 
 // Answers UNAVAILABLE `failures` times, then one event, then (a follower)
@@ -602,20 +615,13 @@ class UnavailableEvents final : public v1::EventsService::Service {
 // (it gave up after 6 attempts, about 8 s, while the gateway was back).
 TEST(EventsClientTest, AFollowWatchNeverGivesUpOnUnavailable) {
   UnavailableEvents service(10);
-  int port = 0;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  ASSERT_TRUE(server);
+  FakeEventsServer fake(&service);
+  ASSERT_TRUE(fake.server);
   ghl::client::ExportRetryPolicy retry;
   retry.max_attempts = 3;
   retry.initial_backoff = absl::Milliseconds(1);
   retry.max_backoff = absl::Milliseconds(2);
-  ghl::client::EventsClient client(
-      v1::EventsService::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                                     grpc::InsecureChannelCredentials())),
-      ghl::client::MakeDefaultClock(), retry);
+  ghl::client::EventsClient client = fake.Client(retry);
   v1::WatchEventsRequest request;
   request.set_location_id(kLocation);  // follow: no stop_at_end
   std::atomic<bool> stop{false};
@@ -633,23 +639,14 @@ TEST(EventsClientTest, AFollowWatchNeverGivesUpOnUnavailable) {
   EXPECT_EQ(service.calls(), 11);
   // The same outage with stop_at_end is bounded by max_attempts.
   UnavailableEvents bounded(10);
-  int port2 = 0;
-  grpc::ServerBuilder builder2;
-  builder2.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port2);
-  builder2.RegisterService(&bounded);
-  std::unique_ptr<grpc::Server> server2 = builder2.BuildAndStart();
-  ASSERT_TRUE(server2);
-  ghl::client::EventsClient bounded_client(
-      v1::EventsService::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port2),
-                                                     grpc::InsecureChannelCredentials())),
-      ghl::client::MakeDefaultClock(), retry);
+  FakeEventsServer bounded_fake(&bounded);
+  ASSERT_TRUE(bounded_fake.server);
+  ghl::client::EventsClient bounded_client = bounded_fake.Client(retry);
   request.set_stop_at_end(true);
   const absl::Status gave_up =
       bounded_client.Watch(request, [](const v1::WatchEventsResponse&) { return absl::OkStatus(); });
   EXPECT_EQ(gave_up.code(), absl::StatusCode::kUnavailable) << gave_up;
   EXPECT_EQ(bounded.calls(), 3);
-  server->Shutdown();
-  server2->Shutdown();
 }
 
 TEST_F(WebhookEventsTest, GhlctlWatchResumesFromItsOffsetFile) {
