@@ -28,29 +28,15 @@ using ::testing::Not;
 constexpr char kEmail[] = "jane.secret@example.com";
 constexpr char kName[] = "Jane Secretname";
 
-// An EventLog whose appends always fail as SQLite does on a full disk.
-class FailingEventLog : public EventLog {
- public:
-  absl::StatusOr<AppendResult> Append(v1::Event, absl::string_view) override {
-    ++appends;
-    return absl::UnavailableError("event log /x/events.db: database or disk is full (sqlite 13)");
-  }
-  absl::StatusOr<ReadResult> Read(absl::string_view, const std::vector<v1::EventType>&, int64_t,
-                                  int) override {
-    return ReadResult{};
-  }
-  absl::StatusOr<LocationSummary> Summarize(absl::string_view) override { return LocationSummary{}; }
-  int64_t LastOffset() override { return 0; }
-  int Subscribe(std::function<void(int64_t)>) override { return 1; }
-  void Unsubscribe(int) override {}
-  int appends = 0;
-};
-
-// An in-memory log whose appends fail while `failing` is set.
+// An in-memory log whose appends fail, as SQLite's do on a full disk, while
+// `failing` is set.
 class SwitchableEventLog : public EventLog {
  public:
   absl::StatusOr<AppendResult> Append(v1::Event event, absl::string_view raw) override {
-    if (failing) return absl::UnavailableError("event log /x/events.db: database is locked");
+    ++appends;
+    if (failing) {
+      return absl::UnavailableError("event log /x/events.db: database or disk is full (sqlite 13)");
+    }
     return inner_->Append(std::move(event), raw);
   }
   absl::StatusOr<ReadResult> Read(absl::string_view location, const std::vector<v1::EventType>& types,
@@ -66,6 +52,7 @@ class SwitchableEventLog : public EventLog {
   }
   void Unsubscribe(int id) override { inner_->Unsubscribe(id); }
   bool failing = true;
+  int appends = 0;
 
  private:
   std::unique_ptr<EventLog> inner_ = NewInMemoryEventLog();
@@ -227,7 +214,7 @@ TEST_F(ReceiverTest, MalformedIs400AndOversizedIs413BeforeAnyCheck) {
 }
 
 TEST_F(ReceiverTest, UnavailableLogIs429SoGhlRetries) {
-  auto failing = std::make_shared<FailingEventLog>();
+  auto failing = std::make_shared<SwitchableEventLog>();
   auto receiver = Make(failing);
   const DeliveryResult r = Send(*receiver, Body("wh-fail"));
   EXPECT_EQ(r.http_status, 429);
